@@ -1,0 +1,50 @@
+package dev.sessiongateway.konpro;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+
+import dev.sessiongateway.upstream.Upstream;
+import dev.sessiongateway.upstream.UpstreamResponse;
+
+/**
+ * The only class that talks HTTP to Konpro, with the account key in {@code x-api-key}.
+ */
+@Component
+class KonproClient implements DisposableBean {
+
+	private final Upstream upstream;
+
+	private final Consumer<HttpHeaders> auth;
+
+	KonproClient(KonproProperties properties, RestClient.Builder builder, MeterRegistry meters) {
+		this.upstream = new Upstream(properties.upstream(), builder, meters);
+		String key = properties.apiKey();
+		this.auth = (headers) -> headers.set("x-api-key", key);
+	}
+
+	UpstreamResponse create(byte[] body) {
+		return this.upstream.exchange(HttpMethod.POST, "/v1/widget/sessions", this.auth, body);
+	}
+
+	UpstreamResponse get(String sessionId) {
+		return this.upstream.exchange(HttpMethod.GET, "/v1/widget/sessions/{sessionId}", this.auth, null, sessionId);
+	}
+
+	UpstreamResponse end(String sessionId) {
+		return this.upstream.exchange(HttpMethod.DELETE, "/v1/widget/sessions/{sessionId}", this.auth, null, sessionId);
+	}
+
+	@Override
+	public void destroy() throws IOException {
+		this.upstream.close();
+	}
+
+}

@@ -1,0 +1,44 @@
+package dev.sessiongateway.konpro;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import dev.sessiongateway.upstream.UpstreamSettings;
+
+/**
+ * Settings under {@code gateway.konpro}. The key comes from the environment.
+ *
+ * @param baseUrl the provider's endpoint
+ * @param apiKey the account's API key, sent as {@code x-api-key}
+ * @param account the scope name recorded on Konpro sessions
+ * @param rateLimitPerMinute the plan's request budget (Konpro sends no rate-limit
+ * headers)
+ */
+@Validated
+@ConfigurationProperties("gateway.konpro")
+record KonproProperties(
+		@DefaultValue("https://api.konpro.ai") @Pattern(regexp = "https?://[^\\s/?#]+(/[^\\s?#]*)?",
+				message = "must be an http or https URL") String baseUrl,
+		@NotBlank(
+				message = "the Konpro API key is missing: set gateway.konpro.api-key (GATEWAY_KONPRO_API_KEY)") String apiKey,
+		@DefaultValue("default") @NotBlank @Size(max = 128) String account, @DefaultValue("2s") Duration connectTimeout,
+		@DefaultValue("10s") Duration readTimeout, @DefaultValue("64") @Min(1) int maxConnections,
+		@DefaultValue("1s") Duration poolWait, @DefaultValue("60") @Min(0) int rateLimitPerMinute,
+		@DefaultValue("1MB") DataSize maxResponseSize) {
+
+	UpstreamSettings upstream() {
+		return new UpstreamSettings("Konpro", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,
+				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize);
+	}
+
+}

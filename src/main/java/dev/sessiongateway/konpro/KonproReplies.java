@@ -1,0 +1,106 @@
+package dev.sessiongateway.konpro;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.sessiongateway.upstream.UpstreamResponse;
+import dev.sessiongateway.web.JsonRequests;
+import dev.sessiongateway.web.ProblemException;
+
+/**
+ * Reads what the gateway needs from Konpro replies, leniently: fields may sit at the top
+ * level or inside {@code data}, and expiry may be a timestamp, epoch seconds, or
+ * {@code expires_in}.
+ */
+final class KonproReplies {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private KonproReplies() {
+	}
+
+	/**
+	 * What a reply says about one session; the id is null when it is missing or unusable.
+	 */
+	record SessionFacts(@Nullable String sessionId, @Nullable String status, @Nullable Instant expiresAt) {
+
+		boolean isActive() {
+			return this.status == null || "active".equalsIgnoreCase(this.status);
+		}
+
+	}
+
+	static SessionFacts read(UpstreamResponse response, Clock clock) {
+		JsonNode root = parse(response.body());
+		if (root == null || !root.isObject()) {
+			return new SessionFacts(null, null, null);
+		}
+		JsonNode data = root.path("data").isObject() ? root.path("data") : root;
+		String sessionId = usableId(text(data, root, "session_id"));
+		String status = text(data, root, "status");
+		return new SessionFacts(sessionId, status, expiry(data, root, clock));
+	}
+
+	private static @Nullable Instant expiry(JsonNode data, JsonNode root, Clock clock) {
+		JsonNode expiresAt = field(data, root, "expires_at");
+		if (expiresAt.isString()) {
+			try {
+				return OffsetDateTime.parse(expiresAt.stringValue()).toInstant();
+			}
+			catch (DateTimeParseException ex) {
+				// try the other forms
+			}
+		}
+		if (expiresAt.isIntegralNumber()) {
+			long value = expiresAt.longValue();
+			return (value > 100_000_000_000L) ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+		}
+		JsonNode expiresIn = field(data, root, "expires_in");
+		if (expiresIn.isIntegralNumber() && expiresIn.longValue() > 0) {
+			return clock.instant().plusSeconds(expiresIn.longValue());
+		}
+		return null;
+	}
+
+	/**
+	 * An id the provider returned is later placed in a URL path: it must be a sane id.
+	 */
+	private static @Nullable String usableId(@Nullable String id) {
+		if (id == null) {
+			return null;
+		}
+		try {
+			return JsonRequests.checkId("session_id", id);
+		}
+		catch (ProblemException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable String text(JsonNode data, JsonNode root, String name) {
+		JsonNode value = field(data, root, name);
+		return value.isString() ? value.stringValue() : null;
+	}
+
+	private static JsonNode field(JsonNode data, JsonNode root, String name) {
+		JsonNode value = data.path(name);
+		return value.isMissingNode() ? root.path(name) : value;
+	}
+
+	private static @Nullable JsonNode parse(byte[] body) {
+		try {
+			return JSON.readTree(body);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+}

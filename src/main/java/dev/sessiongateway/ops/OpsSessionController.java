@@ -1,0 +1,105 @@
+package dev.sessiongateway.ops;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.sessiongateway.tracking.Session;
+import dev.sessiongateway.tracking.SessionCount;
+import dev.sessiongateway.tracking.SessionRepository;
+import dev.sessiongateway.tracking.SessionStatus;
+import dev.sessiongateway.tracking.SessionTransitionRepository;
+import dev.sessiongateway.web.JsonRequests;
+import dev.sessiongateway.web.ProblemCode;
+import dev.sessiongateway.web.ProblemException;
+
+/**
+ * Read-only views of every tracked session, for ops staff.
+ */
+@RestController
+@RequestMapping("/ops/sessions")
+class OpsSessionController {
+
+	private final SessionRepository sessions;
+
+	private final SessionTransitionRepository transitions;
+
+	private final Clock clock;
+
+	OpsSessionController(SessionRepository sessions, SessionTransitionRepository transitions, Clock clock) {
+		this.sessions = sessions;
+		this.transitions = transitions;
+		this.clock = clock;
+	}
+
+	/**
+	 * A page of sessions in the order they were opened, and the cursor of the next page.
+	 */
+	record SessionPage(List<SessionView> items, @Nullable String nextCursor) {
+	}
+
+	@GetMapping
+	SessionPage list(@RequestParam(required = false) @Nullable String provider,
+			@RequestParam(required = false) @Nullable String scope,
+			@RequestParam(name = "status", required = false) @Nullable Set<SessionStatus> statuses,
+			@RequestParam(required = false) @Nullable String client,
+			@RequestParam(required = false) @Nullable String sessionId,
+			@RequestParam(required = false) @DateTimeFormat(
+					iso = DateTimeFormat.ISO.DATE_TIME) @Nullable Instant createdBefore,
+			@RequestParam(required = false) @DateTimeFormat(
+					iso = DateTimeFormat.ISO.DATE_TIME) @Nullable Instant createdAfter,
+			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+			@RequestParam(required = false) @Nullable String cursor) {
+		SessionFilter filter = new SessionFilter(checked("provider", provider), checked("scope", scope),
+				(statuses != null) ? statuses : Set.of(), checked("client", client), checked("sessionId", sessionId),
+				createdBefore, createdAfter);
+		long after = Cursor.decode(cursor, filter);
+		List<Session> found = this.sessions.findBy(filter.after(after),
+				(query) -> query.sortBy(Sort.by("id")).limit(limit + 1).all());
+		List<SessionView> items = found.stream().limit(limit).map(SessionView::of).toList();
+		String next = (found.size() > limit) ? Cursor.encode(items.getLast().id(), filter) : null;
+		return new SessionPage(items, next);
+	}
+
+	@GetMapping("/{id}")
+	SessionView one(@PathVariable long id) {
+		Session session = this.sessions.findById(id)
+			.orElseThrow(() -> new ProblemException(ProblemCode.NOT_FOUND, "No tracked session has that id."));
+		return SessionView.of(session, this.transitions.historyOf(id));
+	}
+
+	/**
+	 * Live counts by provider, scope and status, the end backlog and the oldest active
+	 * session.
+	 */
+	record Stats(List<SessionCount> live, long endingBacklog, @Nullable Instant oldestActiveCreatedAt,
+			@Nullable Long oldestActiveAgeSeconds) {
+	}
+
+	@GetMapping("/stats")
+	Stats stats() {
+		List<SessionCount> live = this.sessions.countByProviderScopeAndStatus(List.copyOf(SessionStatus.LIVE));
+		Instant oldest = this.sessions.oldestActiveCreatedAt();
+		Long age = (oldest != null) ? Duration.between(oldest, this.clock.instant()).toSeconds() : null;
+		return new Stats(live, this.sessions.countByStatus(SessionStatus.ENDING), oldest, age);
+	}
+
+	private static @Nullable String checked(String field, @Nullable String value) {
+		return (value != null) ? JsonRequests.checkId(field, value) : null;
+	}
+
+}

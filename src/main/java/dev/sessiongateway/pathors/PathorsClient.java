@@ -1,0 +1,68 @@
+package dev.sessiongateway.pathors;
+
+import java.io.IOException;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+
+import dev.sessiongateway.upstream.Upstream;
+import dev.sessiongateway.upstream.UpstreamResponse;
+
+/**
+ * The only class that talks HTTP to Pathors, always on its current {@code /v1} API, with
+ * the developer key of the project in {@code Authorization: Bearer}.
+ */
+@Component
+class PathorsClient implements DisposableBean {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final PathorsProperties properties;
+
+	private final Upstream upstream;
+
+	PathorsClient(PathorsProperties properties, RestClient.Builder builder, MeterRegistry meters) {
+		this.properties = properties;
+		this.upstream = new Upstream(properties.upstream(), builder, meters);
+	}
+
+	UpstreamResponse create(String projectId, byte[] body) {
+		return this.upstream.exchange(HttpMethod.POST, "/v1/projects/{projectId}/sessions", auth(projectId), body,
+				projectId);
+	}
+
+	/** Ends a session: a DELETE whose JSON body carries the session id. */
+	UpstreamResponse end(String projectId, String sessionId) {
+		byte[] body = JSON.writeValueAsBytes(Map.of("session_id", sessionId));
+		return this.upstream.exchange(HttpMethod.DELETE, "/v1/projects/{projectId}/sessions", auth(projectId), body,
+				projectId);
+	}
+
+	UpstreamResponse terminate(String projectId, byte[] body) {
+		return this.upstream.exchange(HttpMethod.POST, "/v1/projects/{projectId}/sessions/terminate", auth(projectId),
+				body, projectId);
+	}
+
+	UpstreamResponse get(String projectId, String sessionId) {
+		return this.upstream.exchange(HttpMethod.GET, "/v1/projects/{projectId}/sessions/{sessionId}", auth(projectId),
+				null, projectId, sessionId);
+	}
+
+	private java.util.function.Consumer<HttpHeaders> auth(String projectId) {
+		String key = this.properties.keyFor(projectId);
+		return (headers) -> headers.setBearerAuth(key);
+	}
+
+	@Override
+	public void destroy() throws IOException {
+		this.upstream.close();
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.sessiongateway.pathors;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import dev.sessiongateway.upstream.UpstreamSettings;
+
+/**
+ * Settings under {@code gateway.pathors}. Keys come from the environment.
+ *
+ * @param baseUrl the provider's endpoint
+ * @param apiKey the developer key ({@code dk_...}) used for every project without its own
+ * key
+ * @param projects per-project keys, by project id
+ * @param webhookSecret the shared secret Pathors sends with webhook deliveries
+ */
+@Validated
+@ConfigurationProperties("gateway.pathors")
+record PathorsProperties(
+		@DefaultValue("https://api.pathors.com") @Pattern(regexp = "https?://[^\\s/?#]+(/[^\\s?#]*)?",
+				message = "must be an http or https URL") String baseUrl,
+		@NotBlank(
+				message = "the Pathors developer key is missing: set gateway.pathors.api-key (GATEWAY_PATHORS_API_KEY)") String apiKey,
+		@DefaultValue Map<String, @Valid Project> projects, @Nullable String webhookSecret,
+		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
+		@DefaultValue("64") @Min(1) int maxConnections, @DefaultValue("1s") Duration poolWait,
+		@DefaultValue("0") @Min(0) int rateLimitPerMinute, @DefaultValue("1MB") DataSize maxResponseSize) {
+
+	/** A project with a key of its own. */
+	record Project(@NotBlank(message = "a project entry needs its api-key") String apiKey) {
+	}
+
+	String keyFor(String projectId) {
+		Project project = this.projects.get(projectId);
+		return (project != null) ? project.apiKey() : this.apiKey;
+	}
+
+	UpstreamSettings upstream() {
+		return new UpstreamSettings("Pathors", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,
+				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize);
+	}
+
+}

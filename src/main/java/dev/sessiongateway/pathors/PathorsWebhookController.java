@@ -1,0 +1,82 @@
+package dev.sessiongateway.pathors;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Set;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.sessiongateway.web.JsonRequests;
+import dev.sessiongateway.web.ProblemCode;
+import dev.sessiongateway.web.ProblemException;
+
+/**
+ * Receives Pathors post-session webhooks. Deliveries are not signed, so the shared secret
+ * in {@code Authorization: Bearer} is checked in constant time; repeated deliveries are
+ * harmless.
+ */
+@RestController
+class PathorsWebhookController {
+
+	private static final Logger log = LoggerFactory.getLogger(PathorsWebhookController.class);
+
+	private static final Set<String> ENDING_EVENTS = Set.of("session.finalized", "session.ended", "call.ended");
+
+	private final PathorsSessions sessions;
+
+	private final byte @Nullable [] expectedAuthorization;
+
+	private final MeterRegistry meters;
+
+	PathorsWebhookController(PathorsSessions sessions, PathorsProperties properties, MeterRegistry meters) {
+		this.sessions = sessions;
+		this.meters = meters;
+		String secret = properties.webhookSecret();
+		this.expectedAuthorization = (secret != null && !secret.isBlank())
+				? ("Bearer " + secret).getBytes(StandardCharsets.UTF_8) : null;
+	}
+
+	@PostMapping("/webhooks/pathors/projects/{projectId}")
+	ResponseEntity<Map<String, Object>> receive(@PathVariable String projectId,
+			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
+			@RequestBody(required = false) byte @Nullable [] body) {
+		if (!authorized(authorization)) {
+			throw new ProblemException(ProblemCode.UNAUTHENTICATED, "The webhook secret is missing or wrong.");
+		}
+		PathorsRequests.projectId(projectId);
+		ObjectNode event = JsonRequests.readObject(body);
+		String type = JsonRequests.optionalString(event, "event", 64);
+		String sessionId = JsonRequests.optionalString(event, "sessionId", JsonRequests.MAX_ID_LENGTH);
+		if (type == null || !ENDING_EVENTS.contains(type) || sessionId == null) {
+			this.meters.counter("gateway.webhooks.ignored", "provider", PathorsSessions.PROVIDER).increment();
+			return ResponseEntity.ok(Map.of("received", true, "tracked", false));
+		}
+		boolean tracked = this.sessions.endedAtProvider(projectId, sessionId);
+		if (!tracked) {
+			this.meters.counter("gateway.webhooks.unknown.sessions", "provider", PathorsSessions.PROVIDER).increment();
+			log.debug("webhook {} for a session that is not live here", type);
+		}
+		return ResponseEntity.ok(Map.of("received", true, "tracked", tracked));
+	}
+
+	private boolean authorized(@Nullable String authorization) {
+		if (this.expectedAuthorization == null || authorization == null) {
+			return false;
+		}
+		return MessageDigest.isEqual(this.expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8));
+	}
+
+}

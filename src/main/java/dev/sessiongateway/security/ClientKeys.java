@@ -1,0 +1,64 @@
+package dev.sessiongateway.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds the client a presented key belongs to. Only SHA-256 hashes of keys are
+ * configured, and every configured hash is compared in constant time, so the answer takes
+ * as long whichever (if any) client matches.
+ */
+@Component
+class ClientKeys {
+
+	private final List<KeyHash> hashes;
+
+	ClientKeys(ClientProperties properties) {
+		this.hashes = properties.clients().stream().flatMap((client) -> {
+			GatewayClient gatewayClient = new GatewayClient(client.name(), client.roles(),
+					new HashSet<>(client.pathorsProjects()), client.konpro());
+			return client.keySha256()
+				.stream()
+				.map((hex) -> new KeyHash(HexFormat.of().parseHex(hex.toLowerCase()), gatewayClient));
+		}).toList();
+	}
+
+	@Nullable GatewayClient find(String presentedKey) {
+		byte[] presented = sha256(presentedKey);
+		GatewayClient found = null;
+		for (KeyHash hash : this.hashes) {
+			if (MessageDigest.isEqual(hash.sha256(), presented)) {
+				found = hash.client();
+			}
+		}
+		return found;
+	}
+
+	Set<String> clientNames() {
+		Set<String> names = new HashSet<>();
+		this.hashes.forEach((hash) -> names.add(hash.client().name()));
+		return names;
+	}
+
+	static byte[] sha256(String key) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private record KeyHash(byte[] sha256, GatewayClient client) {
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.sessiongateway.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+
+import dev.sessiongateway.web.ProblemCode;
+import dev.sessiongateway.web.Problems;
+
+/**
+ * Which routes need which role. Health probes and API docs are public, the webhook checks
+ * its own secret, ops routes and every other actuator endpoint need {@code ops}, session
+ * routes need {@code sessions}.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http, ClientKeys keys) {
+		return http.csrf(AbstractHttpConfigurer::disable)
+			.httpBasic(AbstractHttpConfigurer::disable)
+			.formLogin(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.requestCache(AbstractHttpConfigurer::disable)
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.addFilterBefore(new ApiKeyAuthenticationFilter(keys), AuthorizationFilter.class)
+			.authorizeHttpRequests(
+					(requests) -> requests.requestMatchers("/actuator/health/liveness", "/actuator/health/readiness")
+						.permitAll()
+						.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+						.permitAll()
+						.requestMatchers("/webhooks/**", "/error")
+						.permitAll()
+						.requestMatchers("/ops/**", "/actuator/**")
+						.hasRole(Role.OPS.name())
+						.requestMatchers("/pathors/**", "/konpro/**")
+						.hasRole(Role.SESSIONS.name())
+						.anyRequest()
+						.authenticated())
+			.exceptionHandling((exceptions) -> exceptions
+				.authenticationEntryPoint((request, response, ex) -> Problems.write(request, response,
+						ProblemCode.UNAUTHENTICATED, "A valid client key is required."))
+				.accessDeniedHandler((request, response, ex) -> Problems.write(request, response, ProblemCode.FORBIDDEN,
+						"This client may not use this route.")))
+			.build();
+	}
+
+	/** Keys are the only credentials: no user accounts, no generated password. */
+	@Bean
+	UserDetailsService noUsers() {
+		return (username) -> {
+			throw new UsernameNotFoundException("no users");
+		};
+	}
+
+}

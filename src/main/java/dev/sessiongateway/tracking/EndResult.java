@@ -1,0 +1,20 @@
+package dev.sessiongateway.tracking;
+
+/**
+ * How an end request came out for the caller.
+ *
+ * @param <R> the provider's reply
+ */
+public sealed interface EndResult<R> {
+
+	/**
+	 * The provider answered (confirmed or refused); the reply goes back to the caller.
+	 */
+	record Answered<R>(R reply) implements EndResult<R> {
+	}
+
+	/** The end is recorded and will be retried until the provider confirms it. */
+	record Pending<R>(long id, String sessionId, String lastError) implements EndResult<R> {
+	}
+
+}

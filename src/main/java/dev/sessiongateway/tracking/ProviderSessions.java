@@ -1,0 +1,18 @@
+package dev.sessiongateway.tracking;
+
+/**
+ * What tracking and background work need from a provider. A new provider is a new package
+ * with one implementation of this interface.
+ */
+public interface ProviderSessions {
+
+	/**
+	 * The provider's name as stored in the session record ({@code pathors},
+	 * {@code konpro}).
+	 */
+	String provider();
+
+	/** Ends one session at the provider; never throws for provider failures. */
+	EndAttempt<?> end(String scope, String sessionId);
+
+}

@@ -1,0 +1,279 @@
+package dev.sessiongateway.tracking;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One session the gateway opened (or tried to open) at a provider. State changes are
+ * methods that check the transition is allowed and return the history entry to store with
+ * it.
+ */
+@Entity
+@Table(name = "tracked_session")
+public class Session {
+
+	static final int MAX_ERROR_LENGTH = 1000;
+
+	@Id
+	@GeneratedValue(strategy = GenerationType.IDENTITY)
+	private @Nullable Long id;
+
+	private String provider;
+
+	private String scope;
+
+	private @Nullable String sessionId;
+
+	/** Set while the session is live, null otherwise; unique in the database. */
+	private @Nullable String liveKey;
+
+	@Enumerated(EnumType.STRING)
+	private SessionStatus status;
+
+	private String client;
+
+	private @Nullable String pathwayId;
+
+	private Instant createdAt;
+
+	private Instant updatedAt;
+
+	private @Nullable Instant expiresAt;
+
+	private @Nullable Instant endedAt;
+
+	@Enumerated(EnumType.STRING)
+	private @Nullable EndReason endReason;
+
+	private @Nullable Instant nextAttemptAt;
+
+	private int attempts;
+
+	@Column(length = MAX_ERROR_LENGTH)
+	private @Nullable String lastError;
+
+	@Version
+	private long version;
+
+	@SuppressWarnings("NullAway.Init")
+	protected Session() {
+	}
+
+	private Session(String provider, String scope, @Nullable String sessionId, String client, Instant now) {
+		this.provider = provider;
+		this.scope = scope;
+		this.sessionId = sessionId;
+		this.client = client;
+		this.status = SessionStatus.OPENING;
+		this.createdAt = now;
+		this.updatedAt = now;
+		if (sessionId != null) {
+			this.liveKey = new SessionKey(provider, scope, sessionId).liveKey();
+		}
+	}
+
+	/**
+	 * A session about to be opened. The session id may be unknown until the provider
+	 * answers (Konpro chooses its own ids).
+	 */
+	static Session opening(String provider, String scope, @Nullable String sessionId, String client, Instant now) {
+		return new Session(provider, scope, sessionId, client, now);
+	}
+
+	SessionTransition opened() {
+		return new SessionTransition(this, null, SessionStatus.OPENING, this.createdAt, this.client, null, null);
+	}
+
+	SessionTransition confirmOpen(@Nullable String confirmedSessionId, @Nullable String pathwayId,
+			@Nullable Instant expiresAt, Instant now) {
+		requireStatus(SessionStatus.OPENING);
+		if (confirmedSessionId != null) {
+			this.sessionId = confirmedSessionId;
+		}
+		if (this.sessionId == null) {
+			throw new IllegalStateException("an open session needs a session id");
+		}
+		this.liveKey = new SessionKey(this.provider, this.scope, this.sessionId).liveKey();
+		this.pathwayId = pathwayId;
+		this.expiresAt = expiresAt;
+		return move(SessionStatus.ACTIVE, now, this.client, null, null);
+	}
+
+	SessionTransition failOpen(String error, Instant now) {
+		requireStatus(SessionStatus.OPENING);
+		this.lastError = truncate(error);
+		this.endedAt = now;
+		return move(SessionStatus.FAILED, now, this.client, null, error);
+	}
+
+	/**
+	 * Asks for the end: the session becomes ENDING and stays so until the provider
+	 * confirms. An OPENING session whose create had an unknown outcome may only be ended
+	 * for compensation.
+	 */
+	SessionTransition requestEnd(EndReason reason, String actor, Instant now) {
+		if (this.status == SessionStatus.OPENING) {
+			if (reason != EndReason.COMPENSATION) {
+				throw new IllegalStateException("an opening session can only be ended for compensation");
+			}
+		}
+		else {
+			requireStatus(SessionStatus.ACTIVE);
+		}
+		this.endReason = reason;
+		this.nextAttemptAt = now;
+		return move(SessionStatus.ENDING, now, actor, reason, null);
+	}
+
+	/** The provider confirmed the end (2xx, or 404: already gone). */
+	SessionTransition confirmEnd(Instant now) {
+		requireStatus(SessionStatus.ENDING);
+		return finish(now, this.endReason, null);
+	}
+
+	/**
+	 * An end attempt failed; the session stays ENDING and is due again at
+	 * {@code nextAttemptAt}.
+	 */
+	void endAttemptFailed(String error, Instant nextAttemptAt, Instant now) {
+		requireStatus(SessionStatus.ENDING);
+		this.attempts++;
+		this.lastError = truncate(error);
+		this.nextAttemptAt = nextAttemptAt;
+		this.updatedAt = now;
+	}
+
+	void noteError(String error) {
+		this.lastError = truncate(error);
+	}
+
+	/**
+	 * The provider refused the end as a bad request about this session: it stays active,
+	 * with the refusal kept as its last error.
+	 */
+	SessionTransition endRefused(String error, Instant now) {
+		requireStatus(SessionStatus.ENDING);
+		this.attempts++;
+		this.lastError = truncate(error);
+		this.endReason = null;
+		this.nextAttemptAt = null;
+		return move(SessionStatus.ACTIVE, now, this.client, null, error);
+	}
+
+	/** The provider says the session is over (webhook, 404, terminated status). */
+	SessionTransition endedByProvider(EndReason reason, Instant now) {
+		if (!this.status.isLive() || this.status == SessionStatus.OPENING) {
+			throw new IllegalStateException("session " + this.id + " is " + this.status);
+		}
+		return finish(now, reason, null);
+	}
+
+	void refreshExpiry(@Nullable Instant expiresAt, Instant now) {
+		if (expiresAt != null && !expiresAt.equals(this.expiresAt)) {
+			this.expiresAt = expiresAt;
+			this.updatedAt = now;
+		}
+	}
+
+	private SessionTransition finish(Instant now, @Nullable EndReason reason, @Nullable String detail) {
+		this.endReason = reason;
+		this.endedAt = now;
+		this.nextAttemptAt = null;
+		return move(SessionStatus.ENDED, now, null, reason, detail);
+	}
+
+	private SessionTransition move(SessionStatus to, Instant now, @Nullable String actor, @Nullable EndReason reason,
+			@Nullable String detail) {
+		SessionStatus from = this.status;
+		this.status = to;
+		this.updatedAt = now;
+		if (!to.isLive()) {
+			this.liveKey = null;
+		}
+		return new SessionTransition(this, from, to, now, actor, reason, truncate(detail));
+	}
+
+	private void requireStatus(SessionStatus expected) {
+		if (this.status != expected) {
+			throw new IllegalStateException("session " + this.id + " is " + this.status + ", not " + expected);
+		}
+	}
+
+	private static @Nullable String truncate(@Nullable String text) {
+		return (text == null || text.length() <= MAX_ERROR_LENGTH) ? text : text.substring(0, MAX_ERROR_LENGTH);
+	}
+
+	public long getId() {
+		if (this.id == null) {
+			throw new IllegalStateException("session not saved yet");
+		}
+		return this.id;
+	}
+
+	public String getProvider() {
+		return this.provider;
+	}
+
+	public String getScope() {
+		return this.scope;
+	}
+
+	public @Nullable String getSessionId() {
+		return this.sessionId;
+	}
+
+	public SessionStatus getStatus() {
+		return this.status;
+	}
+
+	public String getClient() {
+		return this.client;
+	}
+
+	public @Nullable String getPathwayId() {
+		return this.pathwayId;
+	}
+
+	public Instant getCreatedAt() {
+		return this.createdAt;
+	}
+
+	public Instant getUpdatedAt() {
+		return this.updatedAt;
+	}
+
+	public @Nullable Instant getExpiresAt() {
+		return this.expiresAt;
+	}
+
+	public @Nullable Instant getEndedAt() {
+		return this.endedAt;
+	}
+
+	public @Nullable EndReason getEndReason() {
+		return this.endReason;
+	}
+
+	public @Nullable Instant getNextAttemptAt() {
+		return this.nextAttemptAt;
+	}
+
+	public int getAttempts() {
+		return this.attempts;
+	}
+
+	public @Nullable String getLastError() {
+		return this.lastError;
+	}
+
+}

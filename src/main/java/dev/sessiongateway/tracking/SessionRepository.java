@@ -1,0 +1,39 @@
+package dev.sessiongateway.tracking;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Query;
+
+/**
+ * Reads tracked sessions. Writes go through {@link SessionTracker}, which owns the
+ * transactions.
+ */
+public interface SessionRepository extends JpaRepository<Session, Long>, JpaSpecificationExecutor<Session> {
+
+	Optional<Session> findByLiveKey(String liveKey);
+
+	default Optional<Session> findLive(SessionKey key) {
+		return findByLiveKey(key.liveKey());
+	}
+
+	/** Counts of live sessions by provider, scope and status. */
+	@Query("""
+			select new dev.sessiongateway.tracking.SessionCount(s.provider, s.scope, s.status, count(s))
+			from Session s where s.status in :statuses
+			group by s.provider, s.scope, s.status order by s.provider, s.scope, s.status""")
+	List<SessionCount> countByProviderScopeAndStatus(List<SessionStatus> statuses);
+
+	@Query("select min(s.createdAt) from Session s where s.status = dev.sessiongateway.tracking.SessionStatus.ACTIVE")
+	@Nullable Instant oldestActiveCreatedAt();
+
+	long countByStatus(SessionStatus status);
+
+	boolean existsByProviderAndScopeAndSessionId(String provider, String scope, String sessionId);
+
+}

@@ -1,0 +1,65 @@
+package dev.sessiongateway.upstream;
+
+import java.util.Map;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+import dev.sessiongateway.tracking.EndAttempt;
+import dev.sessiongateway.tracking.EndResult;
+
+/**
+ * Turns provider answers into responses for the caller, and provider end calls into
+ * {@link EndAttempt}s.
+ */
+public final class ProviderReplies {
+
+	private ProviderReplies() {
+	}
+
+	/** The provider's status and body, unchanged, never cached. */
+	public static ResponseEntity<byte[]> relay(UpstreamResponse response) {
+		MediaType type = MediaType.APPLICATION_JSON;
+		if (response.contentType() != null) {
+			try {
+				type = MediaType.parseMediaType(response.contentType());
+			}
+			catch (IllegalArgumentException ex) {
+				// keep JSON
+			}
+		}
+		return ResponseEntity.status(response.status())
+			.contentType(type)
+			.cacheControl(CacheControl.noStore())
+			.body(response.body());
+	}
+
+	/** The provider's answer to an end, or 202 when the end is pending. */
+	public static ResponseEntity<?> relay(EndResult<UpstreamResponse> result) {
+		return switch (result) {
+			case EndResult.Answered<UpstreamResponse> answered -> relay(answered.reply());
+			case EndResult.Pending<UpstreamResponse> pending -> ResponseEntity.status(HttpStatus.ACCEPTED)
+				.cacheControl(CacheControl.noStore())
+				.body(Map.of("sessionId", pending.sessionId(), "status", "ENDING", "message",
+						"The provider did not confirm the end yet; the gateway keeps trying until it does."));
+		};
+	}
+
+	/**
+	 * Calls a provider's end operation: 2xx or 404 confirm the end, any other answer
+	 * about the request refuses it, and every failure is recorded for another try.
+	 */
+	public static EndAttempt<UpstreamResponse> attemptEnd(java.util.function.Supplier<UpstreamResponse> call) {
+		try {
+			UpstreamResponse response = call.get();
+			return (response.isSuccess() || response.isNotFound()) ? EndAttempt.confirmed(response)
+					: EndAttempt.refused(response);
+		}
+		catch (UpstreamException ex) {
+			return EndAttempt.failed(ex);
+		}
+	}
+
+}

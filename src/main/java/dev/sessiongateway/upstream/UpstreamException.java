@@ -1,0 +1,80 @@
+package dev.sessiongateway.upstream;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessiongateway.web.ProblemCode;
+import dev.sessiongateway.web.ProblemException;
+
+/**
+ * A provider call that did not give a usable answer. {@link #kind()} says what happened
+ * and {@link #isUncertain()} whether the provider may have acted on the request anyway.
+ */
+public class UpstreamException extends ProblemException {
+
+	/** What went wrong, as the caller of a client needs to know it. */
+	public enum Kind {
+
+		/** The provider refused the gateway's own key (401/403). */
+		REJECTED_CREDENTIALS(ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, false),
+		/** The provider answered with a server error or a redirect. */
+		UNAVAILABLE(ProblemCode.UPSTREAM_UNAVAILABLE, false),
+		/**
+		 * The request never reached the provider (connection refused, no route, connect
+		 * timeout).
+		 */
+		UNREACHABLE(ProblemCode.UPSTREAM_UNAVAILABLE, false),
+		/**
+		 * The connection broke after the request was sent: the provider may have acted.
+		 */
+		RESET(ProblemCode.UPSTREAM_UNAVAILABLE, true),
+		/**
+		 * A reply that cannot be used (not JSON, wrong shape, too large): the provider
+		 * may have acted.
+		 */
+		MALFORMED(ProblemCode.UPSTREAM_UNAVAILABLE, true),
+		/** No answer within the read timeout: the provider may have acted. */
+		TIMED_OUT(ProblemCode.UPSTREAM_TIMEOUT, true),
+		/** The provider rate-limited the gateway (429). */
+		RATE_LIMITED(ProblemCode.UPSTREAM_RATE_LIMITED, false),
+		/**
+		 * The gateway's own outbound limit (rate or connections) held the request back.
+		 */
+		LOCAL_LIMIT(ProblemCode.UPSTREAM_RATE_LIMITED, false);
+
+		private final ProblemCode code;
+
+		private final boolean uncertain;
+
+		Kind(ProblemCode code, boolean uncertain) {
+			this.code = code;
+			this.uncertain = uncertain;
+		}
+
+	}
+
+	private final Kind kind;
+
+	public UpstreamException(Kind kind, String detail) {
+		this(kind, detail, null);
+	}
+
+	public UpstreamException(Kind kind, String detail, @Nullable Long retryAfterSeconds) {
+		super(kind.code, detail, List.of(), retryAfterSeconds);
+		this.kind = kind;
+	}
+
+	public Kind kind() {
+		return this.kind;
+	}
+
+	/**
+	 * True when the provider may have carried out the request although no answer came
+	 * back.
+	 */
+	public boolean isUncertain() {
+		return this.kind.uncertain;
+	}
+
+}

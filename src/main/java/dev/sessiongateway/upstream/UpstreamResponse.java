@@ -1,0 +1,23 @@
+package dev.sessiongateway.upstream;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A provider's answer: a 2xx, or a 4xx about the caller's own request (the gateway's own
+ * failures are {@link UpstreamException}s instead).
+ *
+ * @param status the HTTP status
+ * @param contentType the provider's content type, if it sent one
+ * @param body the body, at most the configured response size
+ */
+public record UpstreamResponse(int status, @Nullable String contentType, byte[] body) {
+
+	public boolean isSuccess() {
+		return this.status >= 200 && this.status < 300;
+	}
+
+	public boolean isNotFound() {
+		return this.status == 404;
+	}
+
+}

@@ -1,0 +1,9 @@
+/**
+ * Outbound HTTP shared by the provider clients: the pooled client under
+ * {@code RestClient}, failure classification, bounded reads, outbound rate limits, and
+ * rendering provider replies.
+ */
+@NullMarked
+package dev.sessiongateway.upstream;
+
+import org.jspecify.annotations.NullMarked;

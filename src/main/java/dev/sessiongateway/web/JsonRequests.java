@@ -1,0 +1,151 @@
+package dev.sessiongateway.web;
+
+import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Strict reading of JSON request bodies and ids: duplicate keys, excessive nesting, wrong
+ * types and control characters are refused with a problem naming the field, before
+ * anything is recorded or forwarded.
+ */
+public final class JsonRequests {
+
+	/** The longest id accepted (session ids). */
+	public static final int MAX_ID_LENGTH = 256;
+
+	/** The deepest nesting any body may have; finer limits are checked per field. */
+	static final int MAX_BODY_DEPTH = 64;
+
+	private static final JsonMapper STRICT = JsonMapper
+		.builder(JsonFactory.builder()
+			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_BODY_DEPTH).build())
+			.build())
+		.build();
+
+	private JsonRequests() {
+	}
+
+	/** Reads a body that must be one JSON object. */
+	public static ObjectNode readObject(byte @Nullable [] body) {
+		if (body == null || body.length == 0) {
+			throw ProblemException.invalid("body", "is required");
+		}
+		JsonNode node;
+		try {
+			node = STRICT.readTree(body);
+		}
+		catch (StreamConstraintsException ex) {
+			throw ProblemException.invalid("body", "is nested too deeply");
+		}
+		catch (JacksonException ex) {
+			String message = (ex.getMessage() != null && ex.getMessage().startsWith("Duplicate"))
+					? "has a duplicate key" : "is not valid JSON";
+			throw ProblemException.invalid("body", message);
+		}
+		if (node == null || !node.isObject()) {
+			throw ProblemException.invalid("body", "must be a JSON object");
+		}
+		return (ObjectNode) node;
+	}
+
+	/** Refuses any top-level field not in {@code allowed}. */
+	public static void onlyFields(ObjectNode body, Set<String> allowed) {
+		List<FieldProblem> unknown = body.propertyNames()
+			.stream()
+			.filter((name) -> !allowed.contains(name))
+			.map((name) -> new FieldProblem(printable(name), "is not a field this request accepts"))
+			.toList();
+		if (!unknown.isEmpty()) {
+			throw new ProblemException(ProblemCode.VALIDATION_FAILED, "Invalid request: unknown fields", unknown, null);
+		}
+	}
+
+	/** A required string field holding an id. */
+	public static String requiredId(ObjectNode body, String field) {
+		String id = optionalString(body, field, MAX_ID_LENGTH);
+		if (id == null) {
+			throw ProblemException.invalid(field, "is required");
+		}
+		return id;
+	}
+
+	/**
+	 * An optional string field: a string of 1..maxLength characters without control
+	 * characters.
+	 */
+	public static @Nullable String optionalString(ObjectNode body, String field, int maxLength) {
+		JsonNode value = body.get(field);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isString()) {
+			throw ProblemException.invalid(field, "must be a string");
+		}
+		return checkText(field, value.stringValue(), maxLength);
+	}
+
+	/**
+	 * Checks an id from a path, a query or a body: 1..256 characters, no control
+	 * characters.
+	 */
+	public static String checkId(String field, String id) {
+		return checkText(field, id, MAX_ID_LENGTH);
+	}
+
+	/** Checks a text value: 1..maxLength characters, no control characters. */
+	public static String checkText(String field, String value, int maxLength) {
+		if (value.isEmpty()) {
+			throw ProblemException.invalid(field, "must not be empty");
+		}
+		if (value.codePointCount(0, value.length()) > maxLength) {
+			throw ProblemException.invalid(field, "must be at most " + maxLength + " characters");
+		}
+		if (value.codePoints().anyMatch(JsonRequests::isControl)) {
+			throw ProblemException.invalid(field, "must not contain control characters");
+		}
+		return value;
+	}
+
+	/** How deeply a value nests: 0 for a scalar, 1 for a flat object or array. */
+	public static int depth(JsonNode node) {
+		if (!node.isContainer()) {
+			return 0;
+		}
+		int deepest = 0;
+		for (JsonNode child : node) {
+			deepest = Math.max(deepest, depth(child));
+		}
+		return deepest + 1;
+	}
+
+	/** The size of a value written as compact JSON, in bytes. */
+	public static int serializedSize(JsonNode node) {
+		return STRICT.writeValueAsBytes(node).length;
+	}
+
+	private static boolean isControl(int codePoint) {
+		int type = Character.getType(codePoint);
+		return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+	}
+
+	private static String printable(String name) {
+		String cleaned = name.codePoints()
+			.map((c) -> isControl(c) ? '?' : c)
+			.limit(64)
+			.collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+			.toString();
+		return cleaned.isEmpty() ? "(empty)" : cleaned;
+	}
+
+}

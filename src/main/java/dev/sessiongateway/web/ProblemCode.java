@@ -1,0 +1,52 @@
+package dev.sessiongateway.web;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * The stable {@code code} carried by every problem the gateway itself produces, with its
+ * HTTP status.
+ */
+public enum ProblemCode {
+
+	UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "Unauthenticated"), FORBIDDEN(HttpStatus.FORBIDDEN, "Forbidden"),
+	VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "Validation failed"), NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
+	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+	SESSION_ALREADY_ACTIVE(HttpStatus.CONFLICT, "Session already active"),
+	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Payload too large"),
+	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+	UPSTREAM_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Upstream rate limited"),
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
+	UPSTREAM_REJECTED_CREDENTIALS(HttpStatus.BAD_GATEWAY, "Upstream rejected the gateway's credentials"),
+	UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "Upstream unavailable"),
+	CIRCUIT_OPEN(HttpStatus.SERVICE_UNAVAILABLE, "Circuit open"),
+	UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "Upstream timeout");
+
+	private final HttpStatus status;
+
+	private final String title;
+
+	ProblemCode(HttpStatus status, String title) {
+		this.status = status;
+		this.title = title;
+	}
+
+	public HttpStatus status() {
+		return this.status;
+	}
+
+	public String title() {
+		return this.title;
+	}
+
+	/** The code for a status produced by Spring MVC itself (404, 405, 415, ...). */
+	static ProblemCode forStatus(int status) {
+		for (ProblemCode code : values()) {
+			if (code.status.value() == status) {
+				return code;
+			}
+		}
+		return (status >= 500) ? INTERNAL_ERROR : VALIDATION_FAILED;
+	}
+
+}

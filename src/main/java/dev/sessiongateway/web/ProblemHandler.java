@@ -1,0 +1,142 @@
+package dev.sessiongateway.web;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place where failures become {@code application/problem+json} responses with a
+ * stable {@code code}, and the one place they are logged.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+	@ExceptionHandler(ProblemException.class)
+	ResponseEntity<ProblemDetail> handleProblem(ProblemException ex, HttpServletRequest request) {
+		ProblemCode code = ex.code();
+		if (code.status().is5xxServerError()) {
+			log.warn("{} {} -> {} {}: {}", request.getMethod(), request.getRequestURI(), code.status().value(), code,
+					ex.getMessage());
+		}
+		else {
+			log.debug("{} {} -> {} {}: {}", request.getMethod(), request.getRequestURI(), code.status().value(), code,
+					ex.getMessage());
+		}
+		ProblemDetail problem = Problems.withErrors(Problems.of(code, detail(ex), request.getRequestURI()),
+				ex.errors());
+		ResponseEntity.BodyBuilder response = ResponseEntity.status(code.status())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		if (ex.retryAfterSeconds() != null) {
+			response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
+		}
+		return response.body(problem);
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex, HttpServletRequest request) {
+		log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), ex);
+		return ResponseEntity.internalServerError()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(Problems.of(ProblemCode.INTERNAL_ERROR, "The gateway failed to handle the request.",
+					request.getRequestURI()));
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		if (causedByTooLarge(ex)) {
+			ProblemDetail problem = Problems.of(ProblemCode.PAYLOAD_TOO_LARGE, RequestSizeFilter.DETAIL,
+					servletRequest(request).getRequestURI());
+			return handleExceptionInternal(ex, problem, headers, ProblemCode.PAYLOAD_TOO_LARGE.status(), request);
+		}
+		ProblemDetail problem = Problems.of(ProblemCode.VALIDATION_FAILED, "The request body could not be read.",
+				servletRequest(request).getRequestURI());
+		Problems.withErrors(problem, List.of(new FieldProblem("body", "is missing or not readable")));
+		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		String field = (ex.getPropertyName() != null) ? ex.getPropertyName() : "parameter";
+		ProblemDetail problem = Problems.of(ProblemCode.VALIDATION_FAILED, "Invalid value for " + field + ".",
+				servletRequest(request).getRequestURI());
+		Problems.withErrors(problem, List.of(new FieldProblem(field, "has an invalid value")));
+		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(
+			HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		List<FieldProblem> errors = new ArrayList<>();
+		ex.getParameterValidationResults()
+			.forEach((result) -> result.getResolvableErrors()
+				.forEach((error) -> errors.add(new FieldProblem(
+						(result.getMethodParameter().getParameterName() != null)
+								? result.getMethodParameter().getParameterName() : "parameter",
+						(error.getDefaultMessage() != null) ? error.getDefaultMessage() : "is invalid"))));
+		ProblemDetail problem = Problems.of(ProblemCode.VALIDATION_FAILED, "Invalid request parameters.",
+				servletRequest(request).getRequestURI());
+		Problems.withErrors(problem, errors);
+		return handleExceptionInternal(ex, problem, headers, HttpStatusCode.valueOf(400), request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		if (body instanceof ProblemDetail problem) {
+			ProblemCode code = ProblemCode.forStatus(statusCode.value());
+			problem.setProperty("code", code.name());
+			problem.setTitle(code.title());
+			if (problem.getProperties() == null || !problem.getProperties().containsKey("requestId")) {
+				ProblemDetail fresh = Problems.of(code, "", null);
+				if (fresh.getProperties() != null && fresh.getProperties().get("requestId") != null) {
+					problem.setProperty("requestId", fresh.getProperties().get("requestId"));
+				}
+			}
+		}
+		log.debug("{} -> {}: {}", request.getDescription(false), statusCode.value(), ex.getMessage());
+		HttpHeaders problemHeaders = new HttpHeaders();
+		problemHeaders.putAll(headers);
+		problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		return super.handleExceptionInternal(ex, body, problemHeaders, statusCode, request);
+	}
+
+	private static boolean causedByTooLarge(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RequestSizeFilter.TooLargeException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static HttpServletRequest servletRequest(WebRequest request) {
+		return ((ServletWebRequest) request).getRequest();
+	}
+
+	private static String detail(ProblemException ex) {
+		return (ex.getMessage() != null) ? ex.getMessage() : ex.code().title();
+	}
+
+}
