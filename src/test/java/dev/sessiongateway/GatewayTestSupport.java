@@ -1,0 +1,154 @@
+package dev.sessiongateway;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.junit.jupiter.api.BeforeEach;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.sessiongateway.tracking.Session;
+import dev.sessiongateway.tracking.SessionRepository;
+
+/**
+ * The whole gateway on a random port, with WireMock standing in for both providers. Every
+ * test starts with empty stubs and an empty session table.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+public abstract class GatewayTestSupport {
+
+	public static final String SERVICE_KEY = "test-service-key";
+
+	public static final String LIMITED_KEY = "test-limited-key";
+
+	public static final String OPS_KEY = "test-ops-key";
+
+	public static final String PATHORS_KEY = "dk_TEST_PATHORS_KEY_MARKER_7f3a";
+
+	public static final String PROJECT_KEY = "dk_TEST_PROJECT_KEY_MARKER_55ab";
+
+	public static final String KONPRO_KEY = "TEST_KONPRO_KEY_MARKER_c0de";
+
+	public static final String WEBHOOK_SECRET = "TEST_WEBHOOK_SECRET_MARKER_91c2";
+
+	protected static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/**
+	 * Fixed ports, so that a test may stop a provider and start it again where it was.
+	 */
+	protected static final WireMockServer pathors = new WireMockServer(
+			WireMockConfiguration.options().port(freePort()).bindAddress("127.0.0.1"));
+
+	protected static final WireMockServer konpro = new WireMockServer(
+			WireMockConfiguration.options().port(freePort()).bindAddress("127.0.0.1"));
+
+	static {
+		pathors.start();
+		konpro.start();
+	}
+
+	private static final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
+
+	@LocalServerPort
+	protected int port;
+
+	@Autowired
+	protected SessionRepository sessions;
+
+	@Autowired
+	protected JdbcTemplate jdbc;
+
+	private static int freePort() {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@DynamicPropertySource
+	static void providers(DynamicPropertyRegistry registry) {
+		registry.add("gateway.pathors.base-url", pathors::baseUrl);
+		registry.add("gateway.konpro.base-url", konpro::baseUrl);
+	}
+
+	@BeforeEach
+	protected void cleanSlate() {
+		pathors.resetAll();
+		konpro.resetAll();
+		this.jdbc.update("delete from session_transition");
+		this.jdbc.update("delete from tracked_session");
+	}
+
+	protected HttpResponse<String> send(String method, String path, String key, String body) {
+		return send(method, path, key, body, "application/json");
+	}
+
+	protected HttpResponse<String> send(String method, String path, String key, String body, String contentType) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(30));
+		if (key != null) {
+			request.header("Authorization", "Bearer " + key);
+		}
+		if (body != null) {
+			if (contentType != null) {
+				request.header("Content-Type", contentType);
+			}
+			request.method(method, HttpRequest.BodyPublishers.ofString(body));
+		}
+		else {
+			request.method(method, HttpRequest.BodyPublishers.noBody());
+		}
+		try {
+			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	protected HttpResponse<String> read(String path, String key) {
+		return send("GET", path, key, null);
+	}
+
+	protected static JsonNode json(HttpResponse<String> response) {
+		return JSON.readTree(response.body());
+	}
+
+	protected List<Session> allSessions() {
+		return this.sessions.findAll(org.springframework.data.domain.Sort.by("id"));
+	}
+
+	protected Session onlySession() {
+		List<Session> all = allSessions();
+		if (all.size() != 1) {
+			throw new AssertionError("expected exactly one tracked session, found " + all.size());
+		}
+		return all.getFirst();
+	}
+
+}
