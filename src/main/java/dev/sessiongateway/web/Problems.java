@@ -51,7 +51,7 @@ public final class Problems {
 			throws IOException {
 		ProblemDetail problem = of(code, detail, request.getRequestURI());
 		Map<String, Object> body = new java.util.LinkedHashMap<>();
-		body.put("type", problem.getType().toString());
+		body.put("type", (problem.getType() != null) ? problem.getType().toString() : "about:blank");
 		body.put("title", problem.getTitle());
 		body.put("status", problem.getStatus());
 		body.put("detail", problem.getDetail());
