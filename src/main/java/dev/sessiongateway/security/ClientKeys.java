@@ -24,7 +24,7 @@ class ClientKeys {
 
 	ClientKeys(ClientProperties properties) {
 		this.hashes = properties.clients().stream().flatMap((client) -> {
-			GatewayClient gatewayClient = new GatewayClient(client.name(), client.roles(),
+			GatewayClient gatewayClient = new GatewayClient(String.valueOf(client.name()), client.roles(),
 					new HashSet<>(client.pathorsProjects()), client.konpro());
 			return client.keySha256()
 				.stream()

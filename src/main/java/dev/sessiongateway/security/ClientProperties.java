@@ -1,31 +1,61 @@
 package dev.sessiongateway.security;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * The callers, under {@code gateway.clients[i]}. A client may list two key hashes while
- * its key is being rotated.
+ * its key is being rotated. Every problem is reported at once, and a rejected value is
+ * never echoed: a key pasted where its hash belongs must not end up in a log.
  */
-@Validated
 @ConfigurationProperties("gateway")
-record ClientProperties(@NotEmpty(
-		message = "no clients are configured: set gateway.clients[0].name, .key-sha256 and .roles") List<@Valid Client> clients) {
+record ClientProperties(List<Client> clients) {
 
-	record Client(@NotBlank(message = "every client needs a name") String name,
-			@NotEmpty(message = "every client needs at least one key hash") List<@Pattern(regexp = "[0-9a-fA-F]{64}",
-					message = "must be the SHA-256 of the key as 64 hex characters") String> keySha256,
-			@NotEmpty(message = "every client needs at least one role (sessions, ops)") Set<Role> roles,
+	private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+
+	ClientProperties(@Nullable List<Client> clients) {
+		this.clients = (clients != null) ? List.copyOf(clients) : List.of();
+		List<String> problems = new ArrayList<>();
+		if (this.clients.isEmpty()) {
+			problems.add("no clients are configured: set gateway.clients[0].name, .key-sha256 and .roles");
+		}
+		for (int i = 0; i < this.clients.size(); i++) {
+			problems.addAll(this.clients.get(i).problems("gateway.clients[" + i + "]"));
+		}
+		if (!problems.isEmpty()) {
+			throw new IllegalArgumentException(String.join("; ", problems));
+		}
+	}
+
+	record Client(@Nullable String name, @DefaultValue List<String> keySha256, @DefaultValue Set<Role> roles,
 			@DefaultValue List<String> pathorsProjects, boolean konpro) {
+
+		List<String> problems(String prefix) {
+			List<String> problems = new ArrayList<>();
+			if (this.name == null || this.name.isBlank()) {
+				problems.add(prefix + ".name is missing");
+			}
+			if (this.keySha256.isEmpty()) {
+				problems.add(prefix + ".key-sha256 is missing");
+			}
+			for (int j = 0; j < this.keySha256.size(); j++) {
+				if (!SHA256_HEX.matcher(this.keySha256.get(j)).matches()) {
+					problems.add(prefix + ".key-sha256[" + j
+							+ "] must be the SHA-256 of the key as 64 hex characters (value not shown)");
+				}
+			}
+			if (this.roles.isEmpty()) {
+				problems.add(prefix + ".roles is missing (sessions, ops)");
+			}
+			return problems;
+		}
 
 	}
 

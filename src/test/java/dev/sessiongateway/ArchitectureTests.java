@@ -1,0 +1,72 @@
+package dev.sessiongateway;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * Keeps the package arrows pointing one way: features use tracking, tracking knows no
+ * provider, and the web package knows no feature.
+ */
+class ArchitectureTests {
+
+	private static final JavaClasses CLASSES = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("dev.sessiongateway");
+
+	@Test
+	void packagesHaveNoCycles() {
+		slices().matching("dev.sessiongateway.(*)..").should().beFreeOfCycles().check(CLASSES);
+	}
+
+	@Test
+	void trackingKnowsNoProviderNorItsCallers() {
+		noClasses().that()
+			.resideInAPackage("..tracking..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("..pathors..", "..konpro..", "..ops..", "..security..", "..upstream..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void webKnowsNoFeature() {
+		noClasses().that()
+			.resideInAPackage("..web..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("..tracking..", "..pathors..", "..konpro..", "..ops..", "..security..", "..upstream..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void providersDoNotKnowEachOther() {
+		noClasses().that()
+			.resideInAPackage("..pathors..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("..konpro..")
+			.check(CLASSES);
+		noClasses().that()
+			.resideInAPackage("..konpro..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("..pathors..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void opsAndUpstreamDoNotKnowProviders() {
+		noClasses().that()
+			.resideInAnyPackage("..ops..", "..upstream..", "..security..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("..pathors..", "..konpro..")
+			.check(CLASSES);
+	}
+
+}
