@@ -1,0 +1,243 @@
+package dev.sessiongateway.simulator;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.sessiongateway.simulator.SimulatorServer.Reply;
+import dev.sessiongateway.simulator.SimulatorServer.Request;
+
+/**
+ * An in-memory Konpro widget session API as PROVIDERS.md describes it: an
+ * {@code x-api-key} header, provider-chosen session ids that expire on their own, and a
+ * delete that is immediate and permanent. Test code only.
+ */
+public final class KonproSimulator implements AutoCloseable {
+
+	private static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
+
+	private final String expectedApiKey;
+
+	private final SimulatorServer server;
+
+	private final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
+
+	private volatile Duration sessionLifetime;
+
+	private volatile @Nullable String lastCreateResponseBody;
+
+	public KonproSimulator(int port, String expectedApiKey) {
+		this(port, expectedApiKey, DEFAULT_LIFETIME);
+	}
+
+	public KonproSimulator(int port, String expectedApiKey, Duration sessionLifetime) {
+		this.expectedApiKey = expectedApiKey;
+		this.sessionLifetime = positive(sessionLifetime);
+		this.server = new SimulatorServer(port, this::handle);
+	}
+
+	public KonproSimulator start() {
+		this.server.start();
+		return this;
+	}
+
+	public void stop() {
+		this.server.stop();
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+	public int port() {
+		return this.server.port();
+	}
+
+	public String baseUrl() {
+		return this.server.baseUrl();
+	}
+
+	/**
+	 * Forgets every session, the request count and the request log (the lifetime stays).
+	 */
+	public void reset() {
+		this.sessions.clear();
+		this.lastCreateResponseBody = null;
+		this.server.reset();
+	}
+
+	public int requestCount() {
+		return this.server.requestCount();
+	}
+
+	/**
+	 * Every request received since the last reset, as {@code "METHOD rawPath"}.
+	 */
+	public List<String> requestLog() {
+		return this.server.requestLog();
+	}
+
+	/**
+	 * The body of the most recent request (empty string when it had none).
+	 */
+	public @Nullable String lastRequestBody() {
+		return this.server.lastRequestBody();
+	}
+
+	/**
+	 * The exact bytes (as UTF-8) of the last successful create reply.
+	 */
+	public @Nullable String lastCreateResponseBody() {
+		return this.lastCreateResponseBody;
+	}
+
+	/**
+	 * Sets the lifetime of sessions created from now on (default one hour).
+	 */
+	public KonproSimulator sessionLifetime(Duration lifetime) {
+		this.sessionLifetime = positive(lifetime);
+		return this;
+	}
+
+	/**
+	 * Sessions neither deleted nor past their expiry.
+	 */
+	public Set<String> activeSessionIds() {
+		Instant now = Instant.now();
+		return this.sessions.entrySet()
+			.stream()
+			.filter((entry) -> !entry.getValue().expiredAt(now))
+			.map(Map.Entry::getKey)
+			.collect(Collectors.toUnmodifiableSet());
+	}
+
+	/**
+	 * Sessions not deleted, expired ones included.
+	 */
+	public Set<String> sessionIds() {
+		return Set.copyOf(this.sessions.keySet());
+	}
+
+	private Reply handle(Request request) {
+		if (!this.expectedApiKey.equals(request.header("x-api-key"))) {
+			return error(401, "INVALID_API_KEY", "Invalid API key");
+		}
+		List<String> segments = request.segments();
+		boolean sessionsPath = segments.size() >= 3 && segments.get(0).equals("v1") && segments.get(1).equals("widget")
+				&& segments.get(2).equals("sessions");
+		if (sessionsPath && segments.size() == 3) {
+			return request.method().equals("POST") ? create(request)
+					: error(405, "METHOD_NOT_ALLOWED", "Method not allowed").withHeader("Allow", "POST");
+		}
+		if (sessionsPath && segments.size() == 4) {
+			return switch (request.method()) {
+				case "GET" -> get(segments.get(3));
+				case "DELETE" -> delete(segments.get(3));
+				default -> error(405, "METHOD_NOT_ALLOWED", "Method not allowed").withHeader("Allow", "GET, DELETE");
+			};
+		}
+		return error(404, "RESOURCE_NOT_FOUND", "Not found");
+	}
+
+	private Reply create(Request request) {
+		JsonNode body;
+		try {
+			body = request.json();
+		}
+		catch (JacksonException ex) {
+			return error(400, "VALIDATION_ERROR", "Invalid JSON");
+		}
+		JsonNode avatar = body.path("agentic_avatar_id");
+		if (!avatar.isString() || avatar.stringValue().isBlank()) {
+			return error(400, "VALIDATION_ERROR", "agentic_avatar_id is required");
+		}
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+		Duration lifetime = this.sessionLifetime;
+		String sessionId = randomId("ws_", 12);
+		StoredSession session = new StoredSession(avatar.stringValue(), now, now.plus(lifetime));
+		this.sessions.put(sessionId, session);
+		ObjectNode reply = object();
+		ObjectNode data = reply.putObject("data")
+			.put("session_token", randomId("tok_", 16))
+			.put("session_id", sessionId)
+			.put("expires_at", session.expiresAt().toString())
+			.put("expires_in", lifetime.toSeconds())
+			.put("websocket_url", "wss://sim.invalid/ws/" + sessionId)
+			.put("user_id", randomId("usr_", 8));
+		data.putObject("avatar").put("id", session.avatarId()).put("name", "Demo Avatar");
+		if (body.path("audio_only").isBoolean()) {
+			data.put("audio_only", body.path("audio_only").booleanValue());
+		}
+		reply.putObject("meta").put("request_id", randomId("req_", 8));
+		byte[] bytes = SimulatorServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reply);
+		this.lastCreateResponseBody = new String(bytes, StandardCharsets.UTF_8);
+		return new Reply(200, bytes, Map.of());
+	}
+
+	private Reply get(String sessionId) {
+		StoredSession session = this.sessions.get(sessionId);
+		if (session == null) {
+			return error(404, "RESOURCE_NOT_FOUND", "Session not found");
+		}
+		return Reply.json(200,
+				object().put("session_id", sessionId)
+					.put("agentic_avatar_id", session.avatarId())
+					.put("status", session.expiredAt(Instant.now()) ? "expired" : "active")
+					.put("created_at", session.createdAt().toString())
+					.put("expires_at", session.expiresAt().toString()));
+	}
+
+	private Reply delete(String sessionId) {
+		if (this.sessions.remove(sessionId) == null) {
+			return error(404, "RESOURCE_NOT_FOUND", "Session not found");
+		}
+		return Reply.json(200, object().put("message", "Session terminated successfully").put("session_id", sessionId));
+	}
+
+	private static Reply error(int status, String code, String message) {
+		ObjectNode body = object();
+		body.putObject("error").put("code", code).put("message", message);
+		body.put("request_id", randomId("req_", 8));
+		return Reply.json(status, body);
+	}
+
+	private static String randomId(String prefix, int bytes) {
+		byte[] random = new byte[bytes];
+		ThreadLocalRandom.current().nextBytes(random);
+		return prefix + HexFormat.of().formatHex(random);
+	}
+
+	private static ObjectNode object() {
+		return SimulatorServer.JSON.createObjectNode();
+	}
+
+	private static Duration positive(Duration lifetime) {
+		if (lifetime.isNegative() || lifetime.isZero()) {
+			throw new IllegalArgumentException("session lifetime must be positive: " + lifetime);
+		}
+		return lifetime;
+	}
+
+	private record StoredSession(String avatarId, Instant createdAt, Instant expiresAt) {
+
+		boolean expiredAt(Instant now) {
+			return !now.isBefore(this.expiresAt);
+		}
+
+	}
+
+}

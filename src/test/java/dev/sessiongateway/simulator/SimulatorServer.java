@@ -1,0 +1,205 @@
+package dev.sessiongateway.simulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The plumbing both simulators share: a JDK {@link HttpServer} on 127.0.0.1 with virtual
+ * threads, percent-decoded path segments, a request log and JSON replies.
+ */
+final class SimulatorServer {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final int requestedPort;
+
+	private final Function<Request, Reply> handler;
+
+	private final AtomicInteger requestCount = new AtomicInteger();
+
+	private final List<String> requestLog = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable String lastRequestBody;
+
+	private @Nullable HttpServer server;
+
+	private @Nullable ExecutorService executor;
+
+	SimulatorServer(int port, Function<Request, Reply> handler) {
+		if (port < 0 || port > 65535) {
+			throw new IllegalArgumentException("port out of range: " + port);
+		}
+		this.requestedPort = port;
+		this.handler = handler;
+	}
+
+	synchronized void start() {
+		if (this.server != null) {
+			throw new IllegalStateException("already started");
+		}
+		try {
+			HttpServer created = HttpServer.create(new InetSocketAddress("127.0.0.1", this.requestedPort), 0);
+			ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+			created.setExecutor(threads);
+			created.createContext("/", this::exchange);
+			created.start();
+			this.server = created;
+			this.executor = threads;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot bind 127.0.0.1:" + this.requestedPort, ex);
+		}
+	}
+
+	synchronized void stop() {
+		HttpServer running = this.server;
+		ExecutorService threads = this.executor;
+		this.server = null;
+		this.executor = null;
+		if (running != null) {
+			running.stop(0);
+		}
+		if (threads != null) {
+			threads.close();
+		}
+	}
+
+	synchronized int port() {
+		HttpServer running = this.server;
+		if (running == null) {
+			throw new IllegalStateException("not started");
+		}
+		return running.getAddress().getPort();
+	}
+
+	String baseUrl() {
+		return "http://127.0.0.1:" + port();
+	}
+
+	void reset() {
+		this.requestCount.set(0);
+		this.requestLog.clear();
+		this.lastRequestBody = null;
+	}
+
+	int requestCount() {
+		return this.requestCount.get();
+	}
+
+	List<String> requestLog() {
+		return List.copyOf(this.requestLog);
+	}
+
+	@Nullable String lastRequestBody() {
+		return this.lastRequestBody;
+	}
+
+	private void exchange(HttpExchange exchange) throws IOException {
+		try (exchange) {
+			byte[] body = exchange.getRequestBody().readAllBytes();
+			String rawPath = exchange.getRequestURI().getRawPath();
+			String method = exchange.getRequestMethod();
+			this.requestCount.incrementAndGet();
+			this.requestLog.add(method + " " + rawPath);
+			this.lastRequestBody = new String(body, StandardCharsets.UTF_8);
+			Reply reply;
+			try {
+				reply = this.handler.apply(new Request(method, segments(rawPath), exchange.getRequestHeaders(), body));
+			}
+			catch (RuntimeException ex) {
+				reply = Reply.json(500, JSON.createObjectNode()
+					.set("error", JSON.createObjectNode().put("message", "Simulator failure: " + ex)));
+			}
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			reply.headers().forEach(exchange.getResponseHeaders()::set);
+			exchange.sendResponseHeaders(reply.status(), (reply.body().length > 0) ? reply.body().length : -1);
+			exchange.getResponseBody().write(reply.body());
+		}
+	}
+
+	/**
+	 * Splits the raw path on '/' and decodes each segment on its own, so that an encoded
+	 * '/' stays inside its segment. A '+' is kept as is; a malformed escape is kept raw.
+	 */
+	static List<String> segments(String rawPath) {
+		String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+		List<String> segments = new ArrayList<>();
+		for (String raw : path.split("/", -1)) {
+			try {
+				segments.add(URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8));
+			}
+			catch (IllegalArgumentException ex) {
+				segments.add(raw);
+			}
+		}
+		return List.copyOf(segments);
+	}
+
+	/**
+	 * One request as the simulators see it.
+	 */
+	record Request(String method, List<String> segments, Headers headers, byte[] body) {
+
+		@Nullable String header(String name) {
+			return this.headers.getFirst(name);
+		}
+
+		boolean hasBody() {
+			return this.body.length > 0 && !new String(this.body, StandardCharsets.UTF_8).isBlank();
+		}
+
+		/**
+		 * The body as JSON, or a missing node when there is none.
+		 * @throws tools.jackson.core.JacksonException when the body is not JSON
+		 */
+		JsonNode json() {
+			if (!hasBody()) {
+				return JSON.missingNode();
+			}
+			JsonNode node = JSON.readTree(this.body);
+			return (node != null) ? node : JSON.missingNode();
+		}
+
+		boolean path(String... expected) {
+			return this.segments.equals(List.of(expected));
+		}
+
+	}
+
+	/**
+	 * One answer: status, JSON body bytes and extra headers.
+	 */
+	record Reply(int status, byte[] body, Map<String, String> headers) {
+
+		static Reply json(int status, JsonNode body) {
+			return new Reply(status, JSON.writeValueAsBytes(body), Map.of());
+		}
+
+		Reply withHeader(String name, String value) {
+			Map<String, String> all = new LinkedHashMap<>(this.headers);
+			all.put(name, value);
+			return new Reply(this.status, this.body, Map.copyOf(all));
+		}
+
+	}
+
+}
