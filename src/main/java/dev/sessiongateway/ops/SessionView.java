@@ -12,13 +12,13 @@ import dev.sessiongateway.tracking.SessionStatus;
 import dev.sessiongateway.tracking.SessionTransition;
 
 /**
- * A tracked session as ops staff see it: never variables, tokens or keys.
+ * A tracked session as ops staff see it: never variables, tokens or keys. The history is
+ * only present when one session is read.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 record SessionView(long id, String provider, String scope, @Nullable String sessionId, SessionStatus status,
 		String client, Instant createdAt, Instant updatedAt, @Nullable Instant expiresAt, @Nullable Instant endedAt,
 		@Nullable EndReason endReason, @Nullable String pathwayId, int attempts, @Nullable String lastError,
-		@Nullable List<HistoryEntry> history) {
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<HistoryEntry> history) {
 
 	/** One state change in a session's history. */
 	record HistoryEntry(@Nullable SessionStatus from, SessionStatus to, Instant at, @Nullable String actor,
