@@ -1,7 +1,5 @@
 package dev.sessiongateway.tracking;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -9,15 +7,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Propagation;
@@ -33,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @DataJpaTest
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
-@Import({ SessionTracker.class, SessionTrackingContract.TrackerConfiguration.class })
+@Import({ SessionTracker.class, TrackerTestConfiguration.class })
 abstract class SessionTrackingContract {
 
 	@Autowired
@@ -47,26 +41,6 @@ abstract class SessionTrackingContract {
 
 	@Autowired
 	JdbcTemplate jdbc;
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class TrackerConfiguration {
-
-		@Bean
-		Clock clock() {
-			return Clock.systemUTC();
-		}
-
-		@Bean
-		MeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
-		}
-
-		@Bean
-		TrackingProperties trackingProperties() {
-			return new TrackingProperties(2, Duration.ofMillis(5), Duration.ofSeconds(5));
-		}
-
-	}
 
 	@BeforeEach
 	void empty() {
