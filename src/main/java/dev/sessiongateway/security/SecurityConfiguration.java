@@ -1,5 +1,7 @@
 package dev.sessiongateway.security;
 
+import java.util.List;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -9,7 +11,9 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
+import dev.sessiongateway.web.FieldProblem;
 import dev.sessiongateway.web.ProblemCode;
 import dev.sessiongateway.web.Problems;
 
@@ -49,6 +53,17 @@ class SecurityConfiguration {
 				.accessDeniedHandler((request, response, ex) -> Problems.write(request, response, ProblemCode.FORBIDDEN,
 						"This client may not use this route.")))
 			.build();
+	}
+
+	/**
+	 * Requests the firewall refuses (encoded dots or slashes, semicolons, control
+	 * characters in the path) get a problem naming the path.
+	 */
+	@Bean
+	RequestRejectedHandler problemForRejectedRequests() {
+		return (request, response, ex) -> Problems.write(request, response, ProblemCode.VALIDATION_FAILED,
+				"The request path contains characters or sequences the gateway does not accept.",
+				List.of(new FieldProblem("path", "contains characters or sequences the gateway does not accept")));
 	}
 
 	/** Keys are the only credentials: no user accounts, no generated password. */

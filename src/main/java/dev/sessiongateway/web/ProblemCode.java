@@ -39,9 +39,13 @@ public enum ProblemCode {
 		return this.title;
 	}
 
-	/** The code for a status produced by Spring MVC itself (404, 405, 415, ...). */
+	/**
+	 * The code for a status the gateway did not choose itself (Spring MVC, the servlet
+	 * container): never one of the upstream codes.
+	 */
 	static ProblemCode forStatus(int status) {
-		for (ProblemCode code : values()) {
+		for (ProblemCode code : new ProblemCode[] { UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED,
+				NOT_ACCEPTABLE, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE }) {
 			if (code.status.value() == status) {
 				return code;
 			}

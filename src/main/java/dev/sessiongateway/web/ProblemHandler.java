@@ -7,14 +7,17 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
@@ -104,15 +107,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
+		if (body == null && ex instanceof ErrorResponse errorResponse) {
+			body = errorResponse.updateAndGetBody(getMessageSource(), LocaleContextHolder.getLocale());
+		}
 		if (body instanceof ProblemDetail problem) {
 			ProblemCode code = ProblemCode.forStatus(statusCode.value());
 			problem.setProperty("code", code.name());
 			problem.setTitle(code.title());
-			if (problem.getProperties() == null || !problem.getProperties().containsKey("requestId")) {
-				ProblemDetail fresh = Problems.of(code, "", null);
-				if (fresh.getProperties() != null && fresh.getProperties().get("requestId") != null) {
-					problem.setProperty("requestId", fresh.getProperties().get("requestId"));
-				}
+			String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+			if (requestId != null) {
+				problem.setProperty("requestId", requestId);
 			}
 		}
 		log.debug("{} -> {}: {}", request.getDescription(false), statusCode.value(), ex.getMessage());

@@ -49,7 +49,13 @@ public final class Problems {
 	/** Writes a problem from a filter, before any controller runs. */
 	public static void write(HttpServletRequest request, HttpServletResponse response, ProblemCode code, String detail)
 			throws IOException {
-		ProblemDetail problem = of(code, detail, request.getRequestURI());
+		write(request, response, code, detail, List.of());
+	}
+
+	/** Writes a problem naming the invalid parts of the request, from a filter. */
+	public static void write(HttpServletRequest request, HttpServletResponse response, ProblemCode code, String detail,
+			List<FieldProblem> errors) throws IOException {
+		ProblemDetail problem = withErrors(of(code, detail, request.getRequestURI()), errors);
 		Map<String, Object> body = new java.util.LinkedHashMap<>();
 		body.put("type", (problem.getType() != null) ? problem.getType().toString() : "about:blank");
 		body.put("title", problem.getTitle());
