@@ -20,7 +20,7 @@ import dev.sessiongateway.upstream.UpstreamResponse;
  * without one and the id is filled in when the provider confirms.
  */
 @Service
-class KonproSessions implements ProviderSessions {
+class KonproSessions implements ProviderSessions<UpstreamResponse> {
 
 	static final String PROVIDER = "konpro";
 

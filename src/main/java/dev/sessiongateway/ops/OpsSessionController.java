@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -12,23 +14,32 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.domain.Sort;
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.sessiongateway.security.GatewayClient;
+import dev.sessiongateway.tracking.EndReason;
+import dev.sessiongateway.tracking.EndResult;
+import dev.sessiongateway.tracking.ProviderSessions;
 import dev.sessiongateway.tracking.Session;
 import dev.sessiongateway.tracking.SessionCount;
+import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionRepository;
 import dev.sessiongateway.tracking.SessionStatus;
+import dev.sessiongateway.tracking.SessionTracker;
 import dev.sessiongateway.tracking.SessionTransitionRepository;
 import dev.sessiongateway.web.JsonRequests;
 import dev.sessiongateway.web.ProblemCode;
 import dev.sessiongateway.web.ProblemException;
 
 /**
- * Read-only views of every tracked session, for ops staff.
+ * What ops staff see of every tracked session, and the force-end.
  */
 @RestController
 @RequestMapping("/ops/sessions")
@@ -40,10 +51,17 @@ class OpsSessionController {
 
 	private final Clock clock;
 
-	OpsSessionController(SessionRepository sessions, SessionTransitionRepository transitions, Clock clock) {
+	private final SessionTracker tracker;
+
+	private final Map<String, ProviderSessions<?>> providers;
+
+	OpsSessionController(SessionRepository sessions, SessionTransitionRepository transitions, Clock clock,
+			SessionTracker tracker, List<ProviderSessions<?>> providers) {
 		this.sessions = sessions;
 		this.transitions = transitions;
 		this.clock = clock;
+		this.tracker = tracker;
+		this.providers = providers.stream().collect(Collectors.toMap(ProviderSessions::provider, (p) -> p));
 	}
 
 	/**
@@ -77,9 +95,35 @@ class OpsSessionController {
 
 	@GetMapping("/{id}")
 	SessionView one(@PathVariable long id) {
-		Session session = this.sessions.findById(id)
+		return SessionView.of(find(id), this.transitions.historyOf(id));
+	}
+
+	/**
+	 * Force-ends a live session (reason OPS), with the same durability as a client's end:
+	 * 200 with the session once the provider confirms, 202 while the end is pending. A
+	 * session that is no longer live is returned as it is.
+	 */
+	@PostMapping("/{id}/end")
+	ResponseEntity<?> end(@PathVariable long id, @AuthenticationPrincipal GatewayClient caller) {
+		Session session = find(id);
+		String sessionId = session.getSessionId();
+		ProviderSessions<?> provider = this.providers.get(session.getProvider());
+		if (!session.getStatus().isLive() || sessionId == null || provider == null) {
+			return ResponseEntity.ok(SessionView.of(session));
+		}
+		SessionKey key = new SessionKey(session.getProvider(), session.getScope(), sessionId);
+		EndResult<?> result = this.tracker.end(provider, key, "ops:" + caller.name(), EndReason.OPS);
+		if (result instanceof EndResult.Pending<?> pending) {
+			return ResponseEntity.accepted()
+				.body(Map.of("sessionId", pending.sessionId(), "status", "ENDING", "message",
+						"The provider did not confirm the end yet; the gateway keeps trying until it does."));
+		}
+		return ResponseEntity.ok(SessionView.of(find(id)));
+	}
+
+	private Session find(long id) {
+		return this.sessions.findById(id)
 			.orElseThrow(() -> new ProblemException(ProblemCode.NOT_FOUND, "No tracked session has that id."));
-		return SessionView.of(session, this.transitions.historyOf(id));
 	}
 
 	/**

@@ -23,7 +23,7 @@ import dev.sessiongateway.upstream.UpstreamResponse;
  * intent before and the outcome after.
  */
 @Service
-class PathorsSessions implements ProviderSessions {
+class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 
 	static final String PROVIDER = "pathors";
 

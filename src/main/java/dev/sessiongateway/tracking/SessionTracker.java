@@ -148,6 +148,15 @@ public class SessionTracker {
 		}
 	}
 
+	/** Ends a session through its provider's port (ops force-ends, background work). */
+	public EndResult<?> end(ProviderSessions<?> provider, SessionKey key, String actor, EndReason reason) {
+		return endThrough(provider, key, actor, reason);
+	}
+
+	private <R> EndResult<R> endThrough(ProviderSessions<R> provider, SessionKey key, String actor, EndReason reason) {
+		return end(key, actor, reason, () -> provider.end(key.scope(), key.sessionId()));
+	}
+
 	/**
 	 * The session is over at the provider; returns false when no live session matched.
 	 */

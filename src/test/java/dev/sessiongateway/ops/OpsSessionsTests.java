@@ -24,6 +24,9 @@ import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionTracker;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -221,6 +224,48 @@ class OpsSessionsTests extends GatewayTestSupport {
 
 		assertThat(listing.body()).contains("\"v1\"").doesNotContain("card-4242").doesNotContain("secretish");
 		assertThat(one.body()).doesNotContain("card-4242");
+	}
+
+	@Test
+	void forceEndEndsALiveSessionAtItsProviderAndRecordsWhoDidIt() {
+		long id = active("pathors", "proj-a", "s-1", "orders-service");
+		pathors.stubFor(delete(urlEqualTo("/v1/projects/proj-a/sessions"))
+			.willReturn(aResponse().withStatus(200).withBody("{\"success\":true}")));
+
+		HttpResponse<String> response = send("POST", "/ops/sessions/" + id + "/end", OPS_KEY, null);
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json(response).path("status").asString()).isEqualTo("ENDED");
+		assertThat(json(response).path("endReason").asString()).isEqualTo("OPS");
+		pathors.verify(1, deleteRequestedFor(urlEqualTo("/v1/projects/proj-a/sessions"))
+			.withRequestBody(equalToJson("{\"session_id\":\"s-1\"}")));
+		JsonNode history = json(read("/ops/sessions/" + id, OPS_KEY)).path("history");
+		assertThat(history.get(2).path("actor").asString()).isEqualTo("ops:ops-team");
+	}
+
+	@Test
+	void forceEndWhileTheProviderIsDownIsAcceptedAndKeptEnding() {
+		long id = active("konpro", "test-account", "k-1", "orders-service");
+		konpro.stubFor(delete(urlEqualTo("/v1/widget/sessions/k-1")).willReturn(aResponse().withStatus(503)));
+
+		HttpResponse<String> response = send("POST", "/ops/sessions/" + id + "/end", OPS_KEY, null);
+
+		assertThat(response.statusCode()).isEqualTo(202);
+		assertThat(json(response).path("status").asString()).isEqualTo("ENDING");
+		assertThat(this.sessions.findById(id).orElseThrow().getStatus()).hasToString("ENDING");
+	}
+
+	@Test
+	void forceEndOfASessionThatIsNoLongerLiveChangesNothing() {
+		long id = ended("e-1");
+
+		HttpResponse<String> response = send("POST", "/ops/sessions/" + id + "/end", OPS_KEY, null);
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json(response).path("status").asString()).isEqualTo("ENDED");
+		assertThat(json(response).path("endReason").asString()).isEqualTo("CLIENT");
+		assertThat(pathors.getAllServeEvents()).isEmpty();
+		assertThat(send("POST", "/ops/sessions/424242/end", OPS_KEY, null).statusCode()).isEqualTo(404);
 	}
 
 	@Test

@@ -68,6 +68,9 @@ class AuthorizationTests extends GatewayTestSupport {
 		assertProblem(read("/ops/sessions/stats", SERVICE_KEY), 403, "FORBIDDEN");
 		assertProblem(read("/actuator/prometheus", SERVICE_KEY), 403, "FORBIDDEN");
 		assertProblem(read("/actuator/metrics", SERVICE_KEY), 403, "FORBIDDEN");
+		assertProblem(send("POST", "/ops/sessions/1/end", SERVICE_KEY, null), 403, "FORBIDDEN");
+		assertProblem(send("POST", "/ops/sessions/1/end", null, null), 401, "UNAUTHENTICATED");
+		assertThat(pathors.getAllServeEvents()).isEmpty();
 	}
 
 	@Test
