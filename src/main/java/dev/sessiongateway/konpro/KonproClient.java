@@ -1,6 +1,7 @@
 package dev.sessiongateway.konpro;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +26,7 @@ class KonproClient implements DisposableBean {
 	private final Consumer<HttpHeaders> auth;
 
 	KonproClient(KonproProperties properties, RestClient.Builder builder, MeterRegistry meters) {
-		this.upstream = new Upstream(properties.upstream(), builder, meters);
+		this.upstream = new Upstream(properties.upstream(), builder, meters, List.of(properties.apiKey()));
 		String key = properties.apiKey();
 		this.auth = (headers) -> headers.set("x-api-key", key);
 	}

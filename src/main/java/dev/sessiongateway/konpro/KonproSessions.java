@@ -87,7 +87,7 @@ class KonproSessions implements ProviderSessions<UpstreamResponse> {
 	 * Reads a session and refreshes what is tracked: expiry, or its end at the provider.
 	 */
 	UpstreamResponse get(String sessionId) {
-		UpstreamResponse response = this.client.get(sessionId);
+		UpstreamResponse response = ProviderReplies.requireJsonObject(this.client.get(sessionId));
 		SessionKey key = key(sessionId);
 		if (response.isNotFound()) {
 			this.tracker.markEnded(key, EndReason.PROVIDER_GONE);

@@ -30,7 +30,7 @@ class PathorsClient implements DisposableBean {
 
 	PathorsClient(PathorsProperties properties, RestClient.Builder builder, MeterRegistry meters) {
 		this.properties = properties;
-		this.upstream = new Upstream(properties.upstream(), builder, meters);
+		this.upstream = new Upstream(properties.upstream(), builder, meters, properties.secrets());
 	}
 
 	UpstreamResponse create(String projectId, byte[] body) {

@@ -2,6 +2,8 @@ package dev.sessiongateway.pathors;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
@@ -45,6 +47,17 @@ record PathorsProperties(
 	String keyFor(String projectId) {
 		Project project = this.projects.get(projectId);
 		return (project != null) ? project.apiKey() : this.apiKey;
+	}
+
+	/** Every credential held for Pathors. */
+	List<String> secrets() {
+		List<String> secrets = new ArrayList<>();
+		secrets.add(this.apiKey);
+		this.projects.values().forEach((project) -> secrets.add(project.apiKey()));
+		if (this.webhookSecret != null) {
+			secrets.add(this.webhookSecret);
+		}
+		return secrets;
 	}
 
 	UpstreamSettings upstream() {

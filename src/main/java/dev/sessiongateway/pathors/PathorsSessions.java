@@ -100,7 +100,7 @@ class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 	 * Terminates a live call; a tracked session the provider confirms is recorded ENDED.
 	 */
 	UpstreamResponse terminate(String projectId, PathorsRequests.Terminate request) {
-		UpstreamResponse response = this.client.terminate(projectId, request.body());
+		UpstreamResponse response = ProviderReplies.requireJsonObject(this.client.terminate(projectId, request.body()));
 		if (request.sessionId() != null && response.isSuccess() && saysSuccess(response)) {
 			this.tracker.markEnded(new SessionKey(PROVIDER, projectId, request.sessionId()), EndReason.CLIENT);
 		}
@@ -109,7 +109,7 @@ class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 
 	/** Reads a session; a 404 means the provider no longer has it. */
 	UpstreamResponse get(String projectId, String sessionId) {
-		UpstreamResponse response = this.client.get(projectId, sessionId);
+		UpstreamResponse response = ProviderReplies.requireJsonObject(this.client.get(projectId, sessionId));
 		if (response.isNotFound()) {
 			this.tracker.markEnded(new SessionKey(PROVIDER, projectId, sessionId), EndReason.PROVIDER_GONE);
 		}

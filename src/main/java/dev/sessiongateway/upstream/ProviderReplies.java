@@ -19,8 +19,15 @@ public final class ProviderReplies {
 	private ProviderReplies() {
 	}
 
-	/** The provider's status and body, unchanged, never cached. */
+	/**
+	 * The provider's status and body, unchanged, never cached; a withheld body becomes a
+	 * 502 problem instead.
+	 */
 	public static ResponseEntity<byte[]> relay(UpstreamResponse response) {
+		if (response.withheld()) {
+			throw new UpstreamException(UpstreamException.Kind.MALFORMED,
+					"The provider answered " + response.status() + " with a body the gateway does not pass on.");
+		}
 		MediaType type = MediaType.APPLICATION_JSON;
 		if (response.contentType() != null) {
 			try {
@@ -45,6 +52,27 @@ public final class ProviderReplies {
 				.body(Map.of("sessionId", pending.sessionId(), "status", "ENDING", "message",
 						"The provider did not confirm the end yet; the gateway keeps trying until it does."));
 		};
+	}
+
+	/**
+	 * Checks that a successful answer is a JSON object, as every session read and create
+	 * reply must be.
+	 * @throws UpstreamException when it is not
+	 */
+	public static UpstreamResponse requireJsonObject(UpstreamResponse response) {
+		if (response.isSuccess() && !isJsonObject(response.body())) {
+			throw new UpstreamException(UpstreamException.Kind.MALFORMED,
+					"The provider sent a reply that is not a JSON object.");
+		}
+		return response;
+	}
+
+	private static boolean isJsonObject(byte[] body) {
+		int i = 0;
+		while (i < body.length && Character.isWhitespace(body[i])) {
+			i++;
+		}
+		return i < body.length && body[i] == '{' && Upstream.isJson(body);
 	}
 
 	/**

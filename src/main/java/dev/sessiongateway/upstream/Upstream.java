@@ -7,6 +7,9 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -25,6 +28,8 @@ import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -44,6 +49,8 @@ public final class Upstream implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(Upstream.class);
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private final UpstreamSettings settings;
 
 	private final RestClient rest;
@@ -56,8 +63,17 @@ public final class Upstream implements AutoCloseable {
 
 	private final AtomicLong lastDeprecationWarning = new AtomicLong();
 
-	public Upstream(UpstreamSettings settings, RestClient.Builder builder, MeterRegistry meters) {
+	private final List<String> secrets;
+
+	/**
+	 * Creates the outbound side of one provider.
+	 * @param secrets the credentials the gateway holds for this provider: an answer that
+	 * contains one is never passed on
+	 */
+	public Upstream(UpstreamSettings settings, RestClient.Builder builder, MeterRegistry meters,
+			Collection<String> secrets) {
 		this.settings = settings;
+		this.secrets = secrets.stream().filter((secret) -> !secret.isBlank()).toList();
 		this.meters = meters;
 		this.rateLimiter = new OutboundRateLimiter(settings.rateLimitPerMinute());
 		this.httpClient = httpClient(settings);
@@ -147,8 +163,32 @@ public final class Upstream implements AutoCloseable {
 				throw new UpstreamException(UpstreamException.Kind.MALFORMED,
 						this.settings.name() + " sent a reply larger than the gateway accepts.");
 			}
-			return new UpstreamResponse(response.getStatusCode().value(),
-					(contentType != null) ? contentType.toString() : null, bytes);
+			int status = response.getStatusCode().value();
+			boolean withheld = namesASecret(bytes) || (status >= 400 && bytes.length > 0 && !isJson(bytes));
+			if (withheld) {
+				this.meters.counter("gateway.upstream.withheld", "provider", this.settings.name()).increment();
+				bytes = new byte[0];
+			}
+			return new UpstreamResponse(status, (contentType != null) ? contentType.toString() : null, bytes, withheld);
+		}
+	}
+
+	private boolean namesASecret(byte[] body) {
+		if (this.secrets.isEmpty() || body.length == 0) {
+			return false;
+		}
+		String text = new String(body, StandardCharsets.UTF_8);
+		return this.secrets.stream().anyMatch(text::contains);
+	}
+
+	/** Whether the body is one JSON value. */
+	public static boolean isJson(byte[] body) {
+		try {
+			JSON.readTree(body);
+			return true;
+		}
+		catch (JacksonException ex) {
+			return false;
 		}
 	}
 
