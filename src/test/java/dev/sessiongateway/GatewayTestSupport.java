@@ -10,6 +10,7 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,6 +47,13 @@ public abstract class GatewayTestSupport {
 	public static final String KONPRO_KEY = "TEST_KONPRO_KEY_MARKER_c0de";
 
 	public static final String WEBHOOK_SECRET = "TEST_WEBHOOK_SECRET_MARKER_91c2";
+
+	/**
+	 * Every credential in the test configuration: none may ever appear in an answer or a
+	 * row.
+	 */
+	public static final List<String> SECRETS = List.of(SERVICE_KEY, LIMITED_KEY, OPS_KEY, PATHORS_KEY, PROJECT_KEY,
+			KONPRO_KEY, WEBHOOK_SECRET);
 
 	protected static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -120,7 +128,9 @@ public abstract class GatewayTestSupport {
 			request.method(method, HttpRequest.BodyPublishers.noBody());
 		}
 		try {
-			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			assertNoSecretIn(method + " " + path + " answer", response.headers() + "\n" + response.body());
+			return response;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -129,6 +139,23 @@ public abstract class GatewayTestSupport {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Fails when the text contains any configured credential. */
+	public static void assertNoSecretIn(String where, String text) {
+		for (String secret : SECRETS) {
+			if (text.contains(secret)) {
+				throw new AssertionError(where + " contains a credential");
+			}
+		}
+	}
+
+	/** After every test: no credential was written to the session tables. */
+	@AfterEach
+	void noSecretInTheDatabase() {
+		assertNoSecretIn("tracked_session rows", this.jdbc.queryForList("select * from tracked_session").toString());
+		assertNoSecretIn("session_transition rows",
+				this.jdbc.queryForList("select * from session_transition").toString());
 	}
 
 	protected HttpResponse<String> read(String path, String key) {

@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The gateway refuses to start without the settings it cannot work without, and says
  * which.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class StartupValidationTests {
 
 	private static final String HASH = "b606c5f8627d02065f5ad082858a7612189f77631976c9a5212f4b5d8aa0466a";
@@ -101,11 +105,35 @@ class StartupValidationTests {
 	}
 
 	@Test
-	void neverEchoesAProviderKeyInItsMessage() {
+	void refusesAProviderKeyThatCouldBreakAHeader() {
+		List<String> properties = without("gateway.pathors.api-key");
+		properties.add("gateway.pathors.api-key=dk_line\r\nX-Injected: yes");
+
+		assertThat(startupFailure(properties)).contains("gateway.pathors.api-key must be printable ASCII")
+			.doesNotContain("X-Injected");
+	}
+
+	@Test
+	void refusesAKonproKeyWithSpaces() {
+		List<String> properties = without("gateway.konpro.api-key");
+		properties.add("gateway.konpro.api-key=two words");
+
+		assertThat(startupFailure(properties)).contains("gateway.konpro.api-key must be printable ASCII")
+			.doesNotContain("two words");
+	}
+
+	@Test
+	void neverEchoesAKeyInItsMessageOrLog(CapturedOutput output) {
 		List<String> properties = without("gateway.clients");
 		properties.add("gateway.pathors.base-url=ftp://x");
+		properties.add("gateway.clients[0].key-sha256=my-plain-client-key");
 
-		assertThat(startupFailure(properties)).doesNotContain("dk_startup").doesNotContain("startup-key");
+		assertThat(startupFailure(properties)).doesNotContain("dk_startup")
+			.doesNotContain("startup-key")
+			.doesNotContain("my-plain-client-key");
+		assertThat(output.getAll()).doesNotContain("dk_startup")
+			.doesNotContain("startup-key")
+			.doesNotContain("my-plain-client-key");
 	}
 
 }

@@ -36,6 +36,10 @@ record KonproProperties(
 		@DefaultValue("1s") Duration poolWait, @DefaultValue("60") @Min(0) int rateLimitPerMinute,
 		@DefaultValue("1MB") DataSize maxResponseSize) {
 
+	KonproProperties {
+		UpstreamSettings.requireHeaderSafe("gateway.konpro.api-key", apiKey);
+	}
+
 	UpstreamSettings upstream() {
 		return new UpstreamSettings("Konpro", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,
 				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize);

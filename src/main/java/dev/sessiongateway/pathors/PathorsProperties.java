@@ -40,6 +40,13 @@ record PathorsProperties(
 		@DefaultValue("64") @Min(1) int maxConnections, @DefaultValue("1s") Duration poolWait,
 		@DefaultValue("0") @Min(0) int rateLimitPerMinute, @DefaultValue("1MB") DataSize maxResponseSize) {
 
+	PathorsProperties {
+		UpstreamSettings.requireHeaderSafe("gateway.pathors.api-key", apiKey);
+		UpstreamSettings.requireHeaderSafe("gateway.pathors.webhook-secret", webhookSecret);
+		projects.forEach((id, project) -> UpstreamSettings
+			.requireHeaderSafe("gateway.pathors.projects." + id + ".api-key", project.apiKey()));
+	}
+
 	/** A project with a key of its own. */
 	record Project(@NotBlank(message = "a project entry needs its api-key") String apiKey) {
 	}

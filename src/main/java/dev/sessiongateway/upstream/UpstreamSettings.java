@@ -3,6 +3,8 @@ package dev.sessiongateway.upstream;
 import java.net.URI;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -19,5 +21,18 @@ import org.springframework.util.unit.DataSize;
  */
 public record UpstreamSettings(String name, URI baseUrl, Duration connectTimeout, Duration readTimeout,
 		int maxConnections, Duration poolWait, int rateLimitPerMinute, DataSize maxResponseSize) {
+
+	/**
+	 * Refuses a credential that could not travel safely in a header (spaces, line breaks,
+	 * control characters), without ever showing its value.
+	 * @param property the property that holds it, named in the message
+	 * @param credential the value, if set
+	 */
+	public static void requireHeaderSafe(String property, @Nullable String credential) {
+		if (credential != null && !credential.isEmpty() && !credential.chars().allMatch((c) -> c > 0x20 && c < 0x7f)) {
+			throw new IllegalArgumentException(
+					property + " must be printable ASCII without spaces or line breaks (value not shown)");
+		}
+	}
 
 }
