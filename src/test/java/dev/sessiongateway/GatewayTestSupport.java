@@ -162,6 +162,32 @@ public abstract class GatewayTestSupport {
 		return send("GET", path, key, null);
 	}
 
+	/** Asserts a problem answer with this status and code. */
+	protected static void assertProblem(HttpResponse<String> response, int status, String code) {
+		if (response.statusCode() != status) {
+			throw new AssertionError(
+					"expected " + status + " but was " + response.statusCode() + ": " + response.body());
+		}
+		String type = response.headers().firstValue("Content-Type").orElse("");
+		if (!type.startsWith("application/problem+json")) {
+			throw new AssertionError("not a problem: " + type);
+		}
+		String actual = json(response).path("code").asString();
+		if (!code.equals(actual)) {
+			throw new AssertionError("expected code " + code + " but was " + actual);
+		}
+	}
+
+	/** Asserts that neither provider was called and no session was recorded. */
+	protected void assertNothingForwardedOrRecorded() {
+		if (!pathors.getAllServeEvents().isEmpty() || !konpro.getAllServeEvents().isEmpty()) {
+			throw new AssertionError("a provider was called");
+		}
+		if (!allSessions().isEmpty()) {
+			throw new AssertionError("a session was recorded");
+		}
+	}
+
 	protected static JsonNode json(HttpResponse<String> response) {
 		return JSON.readTree(response.body());
 	}

@@ -21,18 +21,6 @@ class AuthorizationTests extends GatewayTestSupport {
 
 	private static final String BODY = "{\"session_id\":\"s-1\"}";
 
-	private void assertProblem(HttpResponse<String> response, int status, String code) {
-		assertThat(response.statusCode()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(json(response).path("code").asString()).isEqualTo(code);
-	}
-
-	private void assertNothingForwardedOrRecorded() {
-		assertThat(pathors.getAllServeEvents()).isEmpty();
-		assertThat(konpro.getAllServeEvents()).isEmpty();
-		assertThat(allSessions()).isEmpty();
-	}
-
 	@Test
 	void aRequestWithoutKeyIsUnauthenticated() {
 		assertProblem(send("POST", OPEN, null, BODY), 401, "UNAUTHENTICATED");
