@@ -45,7 +45,8 @@ public class HttpClientComparison {
 		byte[] body = "{\"session_id\":\"s-1\",\"variables\":{\"customer\":\"c-42\"}}".getBytes();
 
 		Upstream apache = new Upstream(new UpstreamSettings("bench", URI.create(baseUrl), Duration.ofSeconds(2),
-				Duration.ofSeconds(10), concurrency, Duration.ofSeconds(1), 0, DataSize.ofMegabytes(1)),
+				Duration.ofSeconds(10), concurrency, Duration.ofSeconds(1), 0, DataSize.ofMegabytes(1), 0,
+				Duration.ofSeconds(10)),
 				RestClient.builder(), new SimpleMeterRegistry(), List.of());
 		Call apacheCall = () -> apache.exchange(HttpMethod.POST, "/v1/projects/{p}/sessions",
 				(headers) -> headers.setBearerAuth("dk_bench"), body, "p");

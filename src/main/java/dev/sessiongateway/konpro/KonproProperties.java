@@ -34,7 +34,8 @@ record KonproProperties(
 		@DefaultValue("default") @NotBlank @Size(max = 128) String account, @DefaultValue("2s") Duration connectTimeout,
 		@DefaultValue("10s") Duration readTimeout, @DefaultValue("64") @Min(1) int maxConnections,
 		@DefaultValue("1s") Duration poolWait, @DefaultValue("60") @Min(0) int rateLimitPerMinute,
-		@DefaultValue("1MB") DataSize maxResponseSize) {
+		@DefaultValue("1MB") DataSize maxResponseSize, @DefaultValue("5") int circuitFailureThreshold,
+		@DefaultValue("10s") Duration circuitOpenFor) {
 
 	KonproProperties {
 		UpstreamSettings.requireHeaderSafe("gateway.konpro.api-key", apiKey);
@@ -42,7 +43,8 @@ record KonproProperties(
 
 	UpstreamSettings upstream() {
 		return new UpstreamSettings("Konpro", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,
-				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize);
+				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize,
+				this.circuitFailureThreshold, this.circuitOpenFor);
 	}
 
 }

@@ -38,7 +38,8 @@ record PathorsProperties(
 		@DefaultValue Map<String, @Valid Project> projects, @Nullable String webhookSecret,
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
 		@DefaultValue("64") @Min(1) int maxConnections, @DefaultValue("1s") Duration poolWait,
-		@DefaultValue("0") @Min(0) int rateLimitPerMinute, @DefaultValue("1MB") DataSize maxResponseSize) {
+		@DefaultValue("0") @Min(0) int rateLimitPerMinute, @DefaultValue("1MB") DataSize maxResponseSize,
+		@DefaultValue("5") int circuitFailureThreshold, @DefaultValue("10s") Duration circuitOpenFor) {
 
 	PathorsProperties {
 		UpstreamSettings.requireHeaderSafe("gateway.pathors.api-key", apiKey);
@@ -69,7 +70,8 @@ record PathorsProperties(
 
 	UpstreamSettings upstream() {
 		return new UpstreamSettings("Pathors", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,
-				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize);
+				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize,
+				this.circuitFailureThreshold, this.circuitOpenFor);
 	}
 
 }

@@ -59,6 +59,8 @@ public final class Upstream implements AutoCloseable {
 
 	private final OutboundRateLimiter rateLimiter;
 
+	private final CircuitBreaker circuit;
+
 	private final MeterRegistry meters;
 
 	private final AtomicLong lastDeprecationWarning = new AtomicLong();
@@ -76,6 +78,7 @@ public final class Upstream implements AutoCloseable {
 		this.secrets = secrets.stream().filter((secret) -> !secret.isBlank()).toList();
 		this.meters = meters;
 		this.rateLimiter = new OutboundRateLimiter(settings.rateLimitPerMinute());
+		this.circuit = new CircuitBreaker(settings.circuitFailureThreshold(), settings.circuitOpenFor());
 		this.httpClient = httpClient(settings);
 		this.rest = builder.clone()
 			.requestFactory(new HttpComponentsClientHttpRequestFactory(this.httpClient))
@@ -122,14 +125,33 @@ public final class Upstream implements AutoCloseable {
 	 */
 	public UpstreamResponse exchange(HttpMethod method, String uriTemplate, Consumer<HttpHeaders> headers,
 			byte @Nullable [] body, Object... uriVariables) {
+		long openFor = this.circuit.tryAcquire();
+		if (openFor > 0) {
+			this.meters.counter("gateway.upstream.circuit.refused", "provider", this.settings.name()).increment();
+			throw new UpstreamException(UpstreamException.Kind.CIRCUIT_OPEN,
+					this.settings.name() + " kept failing; the gateway pauses calls to it.", openFor);
+		}
 		long wait = this.rateLimiter.tryAcquire();
 		if (wait > 0) {
 			this.meters.counter("gateway.upstream.limited", "provider", this.settings.name()).increment();
 			throw new UpstreamException(UpstreamException.Kind.LOCAL_LIMIT,
 					"The gateway's request budget for " + this.settings.name() + " is used up.", wait);
 		}
-		UpstreamResponse response = send(method, uriTemplate, headers, body, uriVariables);
-		return checkStatus(response);
+		try {
+			UpstreamResponse response = checkStatus(send(method, uriTemplate, headers, body, uriVariables));
+			this.circuit.succeeded();
+			return response;
+		}
+		catch (UpstreamException ex) {
+			if (!ex.isProviderFailure()) {
+				this.circuit.succeeded();
+			}
+			else if (this.circuit.failed()) {
+				log.warn("{} failed {} times in a row; pausing calls for {} s", this.settings.name(),
+						this.settings.circuitFailureThreshold(), this.settings.circuitOpenFor().toSeconds());
+			}
+			throw ex;
+		}
 	}
 
 	private UpstreamResponse send(HttpMethod method, String uriTemplate, Consumer<HttpHeaders> headers,

@@ -41,7 +41,9 @@ public class UpstreamException extends ProblemException {
 		/**
 		 * The gateway's own outbound limit (rate or connections) held the request back.
 		 */
-		LOCAL_LIMIT(ProblemCode.UPSTREAM_RATE_LIMITED, false);
+		LOCAL_LIMIT(ProblemCode.UPSTREAM_RATE_LIMITED, false),
+		/** The provider kept failing, so the gateway does not call it for a while. */
+		CIRCUIT_OPEN(ProblemCode.CIRCUIT_OPEN, false);
 
 		private final ProblemCode code;
 
@@ -67,6 +69,17 @@ public class UpstreamException extends ProblemException {
 
 	public Kind kind() {
 		return this.kind;
+	}
+
+	/**
+	 * True when this failure says the provider is unwell: it counts towards opening the
+	 * circuit.
+	 */
+	boolean isProviderFailure() {
+		return switch (this.kind) {
+			case UNAVAILABLE, UNREACHABLE, RESET, MALFORMED, TIMED_OUT -> true;
+			case REJECTED_CREDENTIALS, RATE_LIMITED, LOCAL_LIMIT, CIRCUIT_OPEN -> false;
+		};
 	}
 
 	/**

@@ -18,9 +18,12 @@ import org.springframework.util.unit.DataSize;
  * @param poolWait how long a request may wait for a free connection
  * @param rateLimitPerMinute the most requests a minute (0: no limit)
  * @param maxResponseSize the largest answer read
+ * @param circuitFailureThreshold failures in a row that open the circuit (0: never)
+ * @param circuitOpenFor how long an open circuit refuses calls before a trial call
  */
 public record UpstreamSettings(String name, URI baseUrl, Duration connectTimeout, Duration readTimeout,
-		int maxConnections, Duration poolWait, int rateLimitPerMinute, DataSize maxResponseSize) {
+		int maxConnections, Duration poolWait, int rateLimitPerMinute, DataSize maxResponseSize,
+		int circuitFailureThreshold, Duration circuitOpenFor) {
 
 	/**
 	 * Refuses a credential that could not travel safely in a header (spaces, line breaks,

@@ -57,9 +57,14 @@ class PathorsClientTests {
 	}
 
 	private PathorsClient client(String baseUrl, int rateLimit) {
+		return client(baseUrl, rateLimit, 0, Duration.ofSeconds(10));
+	}
+
+	private PathorsClient client(String baseUrl, int rateLimit, int circuitThreshold, Duration circuitOpenFor) {
 		PathorsProperties properties = new PathorsProperties(baseUrl, "dk_client_test",
 				Map.of("special", new PathorsProperties.Project("dk_special")), null, Duration.ofMillis(500),
-				Duration.ofMillis(400), 4, Duration.ofMillis(200), rateLimit, DataSize.ofKilobytes(64));
+				Duration.ofMillis(400), 4, Duration.ofMillis(200), rateLimit, DataSize.ofKilobytes(64),
+				circuitThreshold, circuitOpenFor);
 		return new PathorsClient(properties, RestClient.builder(), this.meters);
 	}
 
@@ -195,6 +200,53 @@ class PathorsClientTests {
 		}
 		finally {
 			limited.destroy();
+		}
+	}
+
+	@Test
+	void aProviderThatKeepsFailingIsPausedAndTriedAgainLater() throws Exception {
+		PathorsClient guarded = client(this.server.baseUrl(), 0, 2, Duration.ofMillis(300));
+		this.server.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(503)));
+		try {
+			assertThat(failureOf(() -> guarded.get("p", "1"))).isEqualTo(UpstreamException.Kind.UNAVAILABLE);
+			assertThat(failureOf(() -> guarded.get("p", "2"))).isEqualTo(UpstreamException.Kind.UNAVAILABLE);
+
+			assertThatExceptionOfType(UpstreamException.class).isThrownBy(() -> guarded.get("p", "3"))
+				.satisfies((ex) -> {
+					assertThat(ex.kind()).isEqualTo(UpstreamException.Kind.CIRCUIT_OPEN);
+					assertThat(ex.retryAfterSeconds()).isPositive();
+				});
+			this.server.verify(2, getRequestedFor(anyUrl()));
+
+			Thread.sleep(400);
+			this.server.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
+			assertThat(guarded.get("p", "4").status()).isEqualTo(200);
+			assertThat(guarded.get("p", "5").status()).isEqualTo(200);
+			this.server.verify(4, getRequestedFor(anyUrl()));
+		}
+		finally {
+			guarded.destroy();
+		}
+	}
+
+	@Test
+	void aFailedTrialCallOpensTheCircuitAgainAndCallerErrorsDoNotCount() throws Exception {
+		PathorsClient guarded = client(this.server.baseUrl(), 0, 2, Duration.ofMillis(300));
+		try {
+			this.server.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(404).withBody("{}")));
+			for (int i = 0; i < 5; i++) {
+				assertThat(guarded.get("p", "x").status()).isEqualTo(404);
+			}
+			this.server.stubFor(get(anyUrl()).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+			failureOf(() -> guarded.get("p", "1"));
+			failureOf(() -> guarded.get("p", "2"));
+			Thread.sleep(400);
+			assertThat(failureOf(() -> guarded.get("p", "trial"))).isEqualTo(UpstreamException.Kind.RESET);
+
+			assertThat(failureOf(() -> guarded.get("p", "again"))).isEqualTo(UpstreamException.Kind.CIRCUIT_OPEN);
+		}
+		finally {
+			guarded.destroy();
 		}
 	}
 
