@@ -82,7 +82,11 @@ class OpsSessionController {
 					iso = DateTimeFormat.ISO.DATE_TIME) @Nullable Instant createdAfter,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
 			@RequestParam(required = false) @Nullable String cursor) {
-		SessionFilter filter = new SessionFilter(checked("provider", provider), checked("scope", scope),
+		if (provider != null && !this.providers.containsKey(provider)) {
+			throw ProblemException.invalid("provider",
+					"must be one of " + this.providers.keySet().stream().sorted().toList());
+		}
+		SessionFilter filter = new SessionFilter(provider, checked("scope", scope),
 				(statuses != null) ? statuses : Set.of(), checked("client", client), checked("sessionId", sessionId),
 				createdBefore, createdAfter);
 		long after = Cursor.decode(cursor, filter);

@@ -125,6 +125,14 @@ class OpsSessionsTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void anUnknownProviderIsRefused() {
+		HttpResponse<String> response = read("/ops/sessions?provider=elsewhere", OPS_KEY);
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(json(response).path("errors").get(0).path("field").asString()).isEqualTo("provider");
+	}
+
+	@Test
 	void anUnknownStatusIsRefused() {
 		HttpResponse<String> response = read("/ops/sessions?status=SLEEPING", OPS_KEY);
 
