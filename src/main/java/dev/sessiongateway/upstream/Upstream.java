@@ -2,11 +2,6 @@ package dev.sessiongateway.upstream;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -14,17 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.HttpHostConnectException;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,37 +64,11 @@ public final class Upstream implements AutoCloseable {
 		this.meters = meters;
 		this.rateLimiter = new OutboundRateLimiter(settings.rateLimitPerMinute());
 		this.circuit = new CircuitBreaker(settings.circuitFailureThreshold(), settings.circuitOpenFor());
-		this.httpClient = httpClient(settings);
+		this.httpClient = PooledHttpClients.create(settings);
 		this.rest = builder.clone()
 			.requestFactory(new HttpComponentsClientHttpRequestFactory(this.httpClient))
 			.baseUrl(settings.baseUrl().toString())
 			.defaultHeader(HttpHeaders.USER_AGENT, "session-gateway")
-			.build();
-	}
-
-	private static CloseableHttpClient httpClient(UpstreamSettings settings) {
-		PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
-			.setMaxConnTotal(settings.maxConnections())
-			.setMaxConnPerRoute(settings.maxConnections())
-			.setDefaultConnectionConfig(ConnectionConfig.custom()
-				.setConnectTimeout(Timeout.of(settings.connectTimeout()))
-				.setSocketTimeout(Timeout.of(settings.readTimeout()))
-				.setValidateAfterInactivity(TimeValue.ofSeconds(2))
-				.setTimeToLive(TimeValue.ofMinutes(5))
-				.build())
-			.build();
-		return HttpClients.custom()
-			.setConnectionManager(connections)
-			.setDefaultRequestConfig(RequestConfig.custom()
-				.setConnectionRequestTimeout(Timeout.of(settings.poolWait()))
-				.setResponseTimeout(Timeout.of(settings.readTimeout()))
-				.build())
-			.disableRedirectHandling()
-			.disableAutomaticRetries()
-			.disableCookieManagement()
-			.disableAuthCaching()
-			.evictExpiredConnections()
-			.evictIdleConnections(TimeValue.ofSeconds(30))
 			.build();
 	}
 
@@ -138,7 +97,8 @@ public final class Upstream implements AutoCloseable {
 					"The gateway's request budget for " + this.settings.name() + " is used up.", wait);
 		}
 		try {
-			UpstreamResponse response = checkStatus(send(method, uriTemplate, headers, body, uriVariables));
+			UpstreamResponse response = UpstreamFailures.checkStatus(this.settings,
+					send(method, uriTemplate, headers, body, uriVariables));
 			this.circuit.succeeded();
 			return response;
 		}
@@ -167,7 +127,11 @@ public final class Upstream implements AutoCloseable {
 			return request.exchange((req, res) -> read(res), true);
 		}
 		catch (ResourceAccessException ex) {
-			throw classify(ex.getCause());
+			UpstreamException failure = UpstreamFailures.classify(this.settings, ex.getCause());
+			if (failure.kind() == UpstreamException.Kind.LOCAL_LIMIT) {
+				this.meters.counter("gateway.upstream.limited", "provider", this.settings.name()).increment();
+			}
+			throw failure;
 		}
 		catch (RestClientException ex) {
 			throw new UpstreamException(UpstreamException.Kind.MALFORMED,
@@ -179,6 +143,7 @@ public final class Upstream implements AutoCloseable {
 		noticeDeprecation(response.getHeaders());
 		MediaType contentType = response.getHeaders().getContentType();
 		long limit = this.settings.maxResponseSize().toBytes();
+		UpstreamFailures.checkRateLimited(this.settings, response);
 		try (InputStream in = response.getBody()) {
 			byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
 			if (bytes.length > limit) {
@@ -212,51 +177,6 @@ public final class Upstream implements AutoCloseable {
 		catch (JacksonException ex) {
 			return false;
 		}
-	}
-
-	private UpstreamResponse checkStatus(UpstreamResponse response) {
-		int status = response.status();
-		String name = this.settings.name();
-		if (status == 401 || status == 403) {
-			log.error("{} rejected the gateway's credentials ({}): check the configured key", name, status);
-			throw new UpstreamException(UpstreamException.Kind.REJECTED_CREDENTIALS,
-					name + " rejected the gateway's credentials.");
-		}
-		if (status == 429) {
-			throw new UpstreamException(UpstreamException.Kind.RATE_LIMITED, name + " is rate-limiting the gateway.",
-					30L);
-		}
-		if (status >= 500) {
-			throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, name + " answered " + status + ".");
-		}
-		if (status < 200 || (status >= 300 && status < 400)) {
-			throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE,
-					name + " answered " + status + ", which the gateway does not follow.");
-		}
-		return response;
-	}
-
-	private UpstreamException classify(@Nullable Throwable cause) {
-		String name = this.settings.name();
-		if (cause instanceof UpstreamException upstream) {
-			return upstream;
-		}
-		if (cause instanceof ConnectionRequestTimeoutException) {
-			this.meters.counter("gateway.upstream.limited", "provider", name).increment();
-			return new UpstreamException(UpstreamException.Kind.LOCAL_LIMIT,
-					"All connections to " + name + " are busy.", 1L);
-		}
-		if (cause instanceof ConnectTimeoutException || cause instanceof HttpHostConnectException
-				|| cause instanceof ConnectException || cause instanceof UnknownHostException
-				|| cause instanceof NoRouteToHostException) {
-			return new UpstreamException(UpstreamException.Kind.UNREACHABLE, name + " could not be reached.");
-		}
-		if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
-			return new UpstreamException(UpstreamException.Kind.TIMED_OUT,
-					name + " did not answer within " + this.settings.readTimeout().toMillis() + " ms.");
-		}
-		return new UpstreamException(UpstreamException.Kind.RESET,
-				"The connection to " + name + " broke before an answer arrived.");
 	}
 
 	private void noticeDeprecation(HttpHeaders headers) {

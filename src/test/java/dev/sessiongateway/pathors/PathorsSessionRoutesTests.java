@@ -336,11 +336,16 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 	@Test
 	void rateLimitedByTheProviderAnswersRetryAfter() {
 		createAnswers(429, "{\"error\":\"slow down\"}");
+		assertThat(open("/pathors" + SESSIONS).headers().firstValue("Retry-After")).hasValue("30");
 
+		cleanSlate();
+		pathors.stubFor(post(urlEqualTo(SESSIONS))
+			.willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7").withBody("{}")));
 		HttpResponse<String> response = open("/pathors" + SESSIONS);
 
 		assertThat(response.statusCode()).isEqualTo(429);
-		assertThat(response.headers().firstValue("Retry-After")).isPresent();
+		assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
+		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.FAILED);
 	}
 
 	@Test

@@ -1,0 +1,101 @@
+package dev.sessiongateway.upstream;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * Turns every way a provider call can go wrong into one {@link UpstreamException} kind:
+ * by the answer's status, or by the I/O failure that stopped the answer.
+ */
+final class UpstreamFailures {
+
+	private static final Logger log = LoggerFactory.getLogger(UpstreamFailures.class);
+
+	/** Used when a 429 carries no usable {@code Retry-After}. */
+	static final long DEFAULT_RETRY_AFTER_SECONDS = 30;
+
+	private UpstreamFailures() {
+	}
+
+	/**
+	 * A 429 is refused before its body is read, keeping the provider's
+	 * {@code Retry-After}.
+	 */
+	static void checkRateLimited(UpstreamSettings settings, ClientHttpResponse response) throws IOException {
+		if (response.getStatusCode().value() == 429) {
+			throw new UpstreamException(UpstreamException.Kind.RATE_LIMITED,
+					settings.name() + " is rate-limiting the gateway.",
+					retryAfterSeconds(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)));
+		}
+	}
+
+	static long retryAfterSeconds(@Nullable String retryAfter) {
+		if (retryAfter != null) {
+			try {
+				long seconds = Long.parseLong(retryAfter.trim());
+				if (seconds > 0 && seconds <= 3600) {
+					return seconds;
+				}
+			}
+			catch (NumberFormatException ex) {
+				// an HTTP date or garbage: use the default
+			}
+		}
+		return DEFAULT_RETRY_AFTER_SECONDS;
+	}
+
+	static UpstreamResponse checkStatus(UpstreamSettings settings, UpstreamResponse response) {
+		int status = response.status();
+		String name = settings.name();
+		if (status == 401 || status == 403) {
+			log.error("{} rejected the gateway's credentials ({}): check the configured key", name, status);
+			throw new UpstreamException(UpstreamException.Kind.REJECTED_CREDENTIALS,
+					name + " rejected the gateway's credentials.");
+		}
+		if (status >= 500) {
+			throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, name + " answered " + status + ".");
+		}
+		if (status < 200 || (status >= 300 && status < 400)) {
+			throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE,
+					name + " answered " + status + ", which the gateway does not follow.");
+		}
+		return response;
+	}
+
+	static UpstreamException classify(UpstreamSettings settings, @Nullable Throwable cause) {
+		String name = settings.name();
+		if (cause instanceof UpstreamException upstream) {
+			return upstream;
+		}
+		if (cause instanceof ConnectionRequestTimeoutException) {
+			return new UpstreamException(UpstreamException.Kind.LOCAL_LIMIT,
+					"All connections to " + name + " are busy.", 1L);
+		}
+		if (cause instanceof ConnectTimeoutException || cause instanceof HttpHostConnectException
+				|| cause instanceof ConnectException || cause instanceof UnknownHostException
+				|| cause instanceof NoRouteToHostException) {
+			return new UpstreamException(UpstreamException.Kind.UNREACHABLE, name + " could not be reached.");
+		}
+		if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
+			return new UpstreamException(UpstreamException.Kind.TIMED_OUT,
+					name + " did not answer within " + settings.readTimeout().toMillis() + " ms.");
+		}
+		return new UpstreamException(UpstreamException.Kind.RESET,
+				"The connection to " + name + " broke before an answer arrived.");
+	}
+
+}
