@@ -24,6 +24,7 @@ import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * The one place where failures become {@code application/problem+json} responses with a
@@ -75,6 +76,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = Problems.of(ProblemCode.VALIDATION_FAILED, "The request body could not be read.",
 				servletRequest(request).getRequestURI());
 		Problems.withErrors(problem, List.of(new FieldProblem("body", "is missing or not readable")));
+		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail problem = Problems.of(ProblemCode.NOT_FOUND, "There is no route at this path.",
+				servletRequest(request).getRequestURI());
 		return handleExceptionInternal(ex, problem, headers, status, request);
 	}
 

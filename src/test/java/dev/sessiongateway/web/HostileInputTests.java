@@ -111,6 +111,15 @@ class HostileInputTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void anUnknownRouteIsAPlainNotFound() {
+		HttpResponse<String> response = read("/nothing/here", SERVICE_KEY);
+
+		assertProblem(response, 404, "NOT_FOUND");
+		assertThat(json(response).path("detail").asString()).isEqualTo("There is no route at this path.");
+		assertProblem(read("/nothing/here", null), 401, "UNAUTHENTICATED");
+	}
+
+	@Test
 	void anUnsupportedMethodIsAProblem() {
 		HttpResponse<String> response = send("PATCH", PATHORS, SERVICE_KEY, "{}");
 
