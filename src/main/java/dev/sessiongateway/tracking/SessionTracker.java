@@ -74,7 +74,20 @@ public class SessionTracker {
 	/** The provider confirmed the create: the session is ACTIVE. */
 	public void confirmOpen(long id, @Nullable String sessionId, @Nullable String pathwayId,
 			@Nullable Instant expiresAt) {
-		change(id, (session) -> session.confirmOpen(sessionId, pathwayId, expiresAt, now()));
+		try {
+			change(id, (session) -> session.confirmOpen(sessionId, pathwayId, expiresAt, now()));
+		}
+		catch (DataIntegrityViolationException ex) {
+			if (sessionId == null) {
+				throw ex;
+			}
+			// The provider handed out an id the gateway still holds as live: that older
+			// session
+			// is over at the provider, and the new one must be tracked.
+			Session session = this.sessions.findById(id).orElseThrow(() -> ex);
+			markEnded(new SessionKey(session.getProvider(), session.getScope(), sessionId), EndReason.PROVIDER_ENDED);
+			change(id, (fresh) -> fresh.confirmOpen(sessionId, pathwayId, expiresAt, now()));
+		}
 	}
 
 	/** The create certainly did not open a session at the provider. */

@@ -100,6 +100,19 @@ abstract class SessionTrackingContract {
 	}
 
 	@Test
+	void anIdTheProviderHandsOutAgainEndsTheOlderSessionAndTracksTheNewOne() {
+		long older = this.tracker.beginOpen("konpro", "acct", null, "svc");
+		this.tracker.confirmOpen(older, "ws-1", null, null);
+		long newer = this.tracker.beginOpen("konpro", "acct", null, "svc");
+
+		this.tracker.confirmOpen(newer, "ws-1", null, null);
+
+		assertThat(this.sessions.findById(older).orElseThrow().getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(this.sessions.findById(older).orElseThrow().getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
+		assertThat(this.sessions.findById(newer).orElseThrow().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+	}
+
+	@Test
 	void concurrentOpensOfOneIdLetExactlyOneThrough() throws Exception {
 		CountDownLatch start = new CountDownLatch(1);
 		List<Future<Boolean>> results = new ArrayList<>();
