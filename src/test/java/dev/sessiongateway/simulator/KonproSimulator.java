@@ -17,21 +17,16 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.sessiongateway.simulator.SimulatorServer.Reply;
-import dev.sessiongateway.simulator.SimulatorServer.Request;
-
 /**
  * An in-memory Konpro widget session API as PROVIDERS.md describes it: an
  * {@code x-api-key} header, provider-chosen session ids that expire on their own, and a
  * delete that is immediate and permanent. Test code only.
  */
-public final class KonproSimulator implements AutoCloseable {
+public final class KonproSimulator extends Simulator<KonproSimulator> {
 
 	private static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
 
 	private final String expectedApiKey;
-
-	private final SimulatorServer server;
 
 	private final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
 
@@ -44,58 +39,15 @@ public final class KonproSimulator implements AutoCloseable {
 	}
 
 	public KonproSimulator(int port, String expectedApiKey, Duration sessionLifetime) {
+		super(port);
 		this.expectedApiKey = expectedApiKey;
 		this.sessionLifetime = positive(sessionLifetime);
-		this.server = new SimulatorServer(port, this::handle);
-	}
-
-	public KonproSimulator start() {
-		this.server.start();
-		return this;
-	}
-
-	public void stop() {
-		this.server.stop();
 	}
 
 	@Override
-	public void close() {
-		stop();
-	}
-
-	public int port() {
-		return this.server.port();
-	}
-
-	public String baseUrl() {
-		return this.server.baseUrl();
-	}
-
-	/**
-	 * Forgets every session, the request count and the request log (the lifetime stays).
-	 */
-	public void reset() {
+	void forget() {
 		this.sessions.clear();
 		this.lastCreateResponseBody = null;
-		this.server.reset();
-	}
-
-	public int requestCount() {
-		return this.server.requestCount();
-	}
-
-	/**
-	 * Every request received since the last reset, as {@code "METHOD rawPath"}.
-	 */
-	public List<String> requestLog() {
-		return this.server.requestLog();
-	}
-
-	/**
-	 * The body of the most recent request (empty string when it had none).
-	 */
-	public @Nullable String lastRequestBody() {
-		return this.server.lastRequestBody();
 	}
 
 	/**
@@ -132,7 +84,8 @@ public final class KonproSimulator implements AutoCloseable {
 		return Set.copyOf(this.sessions.keySet());
 	}
 
-	private Reply handle(Request request) {
+	@Override
+	Reply handle(Request request) {
 		if (!this.expectedApiKey.equals(request.header("x-api-key"))) {
 			return error(401, "INVALID_API_KEY", "Invalid API key");
 		}
@@ -183,7 +136,7 @@ public final class KonproSimulator implements AutoCloseable {
 			data.put("audio_only", body.path("audio_only").booleanValue());
 		}
 		reply.putObject("meta").put("request_id", randomId("req_", 8));
-		byte[] bytes = SimulatorServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reply);
+		byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reply);
 		this.lastCreateResponseBody = new String(bytes, StandardCharsets.UTF_8);
 		return new Reply(200, bytes, Map.of());
 	}
@@ -222,7 +175,7 @@ public final class KonproSimulator implements AutoCloseable {
 	}
 
 	private static ObjectNode object() {
-		return SimulatorServer.JSON.createObjectNode();
+		return JSON.createObjectNode();
 	}
 
 	private static Duration positive(Duration lifetime) {

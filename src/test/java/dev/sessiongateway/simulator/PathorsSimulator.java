@@ -12,73 +12,25 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.sessiongateway.simulator.SimulatorServer.Reply;
-import dev.sessiongateway.simulator.SimulatorServer.Request;
-
 /**
  * An in-memory Pathors v1 session API as PROVIDERS.md describes it: a Bearer developer
  * key, caller-chosen session ids per project, end by DELETE with a JSON body, and the
  * legacy paths switched off. Test code only.
  */
-public final class PathorsSimulator implements AutoCloseable {
+public final class PathorsSimulator extends Simulator<PathorsSimulator> {
 
 	private final String expectedAuthorization;
-
-	private final SimulatorServer server;
 
 	private final Map<String, Map<String, StoredSession>> projects = new ConcurrentHashMap<>();
 
 	public PathorsSimulator(int port, String expectedApiKey) {
+		super(port);
 		this.expectedAuthorization = "Bearer " + expectedApiKey;
-		this.server = new SimulatorServer(port, this::handle);
-	}
-
-	public PathorsSimulator start() {
-		this.server.start();
-		return this;
-	}
-
-	public void stop() {
-		this.server.stop();
 	}
 
 	@Override
-	public void close() {
-		stop();
-	}
-
-	public int port() {
-		return this.server.port();
-	}
-
-	public String baseUrl() {
-		return this.server.baseUrl();
-	}
-
-	/**
-	 * Forgets every session, the request count and the request log.
-	 */
-	public void reset() {
+	void forget() {
 		this.projects.clear();
-		this.server.reset();
-	}
-
-	public int requestCount() {
-		return this.server.requestCount();
-	}
-
-	/**
-	 * Every request received since the last reset, as {@code "METHOD rawPath"}.
-	 */
-	public List<String> requestLog() {
-		return this.server.requestLog();
-	}
-
-	/**
-	 * The body of the most recent request (empty string when it had none).
-	 */
-	public @Nullable String lastRequestBody() {
-		return this.server.lastRequestBody();
 	}
 
 	public Set<String> activeSessionIds(String projectId) {
@@ -86,7 +38,8 @@ public final class PathorsSimulator implements AutoCloseable {
 		return (sessions != null) ? Set.copyOf(sessions.keySet()) : Set.of();
 	}
 
-	private Reply handle(Request request) {
+	@Override
+	Reply handle(Request request) {
 		if (!this.expectedAuthorization.equals(request.header("Authorization"))) {
 			return error(401, "Invalid API key");
 		}
@@ -130,8 +83,7 @@ public final class PathorsSimulator implements AutoCloseable {
 			return sessionIdRequired();
 		}
 		JsonNode variables = body.path("variables");
-		StoredSession session = new StoredSession(
-				variables.isObject() ? variables : SimulatorServer.JSON.createObjectNode(),
+		StoredSession session = new StoredSession(variables.isObject() ? variables : JSON.createObjectNode(),
 				Instant.now().truncatedTo(ChronoUnit.MILLIS));
 		Map<String, StoredSession> sessions = this.projects.computeIfAbsent(projectId,
 				(id) -> new ConcurrentHashMap<>());
@@ -198,7 +150,7 @@ public final class PathorsSimulator implements AutoCloseable {
 	}
 
 	private static ObjectNode object() {
-		return SimulatorServer.JSON.createObjectNode();
+		return JSON.createObjectNode();
 	}
 
 	private record StoredSession(JsonNode variables, Instant createdAt) {

@@ -13,7 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -23,16 +22,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The plumbing both simulators share: a JDK {@link HttpServer} on 127.0.0.1 with virtual
- * threads, percent-decoded path segments, a request log and JSON replies.
+ * What both simulators share: a JDK {@link HttpServer} on 127.0.0.1 with virtual threads,
+ * percent-decoded path segments, a request log and JSON replies. A simulator answers each
+ * request in {@link #handle} and forgets its own state in {@link #forget}.
+ *
+ * @param <S> the simulator itself, so that {@link #start()} returns it
  */
-final class SimulatorServer {
+public abstract class Simulator<S extends Simulator<S>> implements AutoCloseable {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final int requestedPort;
-
-	private final Function<Request, Reply> handler;
 
 	private final AtomicInteger requestCount = new AtomicInteger();
 
@@ -44,15 +44,21 @@ final class SimulatorServer {
 
 	private @Nullable ExecutorService executor;
 
-	SimulatorServer(int port, Function<Request, Reply> handler) {
+	Simulator(int port) {
 		if (port < 0 || port > 65535) {
 			throw new IllegalArgumentException("port out of range: " + port);
 		}
 		this.requestedPort = port;
-		this.handler = handler;
 	}
 
-	synchronized void start() {
+	/** Answers one request. */
+	abstract Reply handle(Request request);
+
+	/** Forgets the simulator's own state (sessions); called by {@link #reset()}. */
+	abstract void forget();
+
+	@SuppressWarnings("unchecked")
+	public synchronized S start() {
 		if (this.server != null) {
 			throw new IllegalStateException("already started");
 		}
@@ -68,9 +74,10 @@ final class SimulatorServer {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot bind 127.0.0.1:" + this.requestedPort, ex);
 		}
+		return (S) this;
 	}
 
-	synchronized void stop() {
+	public synchronized void stop() {
 		HttpServer running = this.server;
 		ExecutorService threads = this.executor;
 		this.server = null;
@@ -83,7 +90,12 @@ final class SimulatorServer {
 		}
 	}
 
-	synchronized int port() {
+	@Override
+	public void close() {
+		stop();
+	}
+
+	public synchronized int port() {
 		HttpServer running = this.server;
 		if (running == null) {
 			throw new IllegalStateException("not started");
@@ -91,25 +103,29 @@ final class SimulatorServer {
 		return running.getAddress().getPort();
 	}
 
-	String baseUrl() {
+	public String baseUrl() {
 		return "http://127.0.0.1:" + port();
 	}
 
-	void reset() {
+	/** Forgets every session, the request count and the request log. */
+	public void reset() {
+		forget();
 		this.requestCount.set(0);
 		this.requestLog.clear();
 		this.lastRequestBody = null;
 	}
 
-	int requestCount() {
+	public int requestCount() {
 		return this.requestCount.get();
 	}
 
-	List<String> requestLog() {
+	/** Every request received since the last reset, as {@code "METHOD rawPath"}. */
+	public List<String> requestLog() {
 		return List.copyOf(this.requestLog);
 	}
 
-	@Nullable String lastRequestBody() {
+	/** The body of the most recent request (empty string when it had none). */
+	public @Nullable String lastRequestBody() {
 		return this.lastRequestBody;
 	}
 
@@ -123,7 +139,7 @@ final class SimulatorServer {
 			this.lastRequestBody = new String(body, StandardCharsets.UTF_8);
 			Reply reply;
 			try {
-				reply = this.handler.apply(new Request(method, segments(rawPath), exchange.getRequestHeaders(), body));
+				reply = handle(new Request(method, segments(rawPath), exchange.getRequestHeaders(), body));
 			}
 			catch (RuntimeException ex) {
 				reply = Reply.json(500, JSON.createObjectNode()
