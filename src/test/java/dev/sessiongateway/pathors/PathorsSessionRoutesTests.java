@@ -46,6 +46,16 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		return send("POST", path, SERVICE_KEY, CREATE);
 	}
 
+	/** Opens session s-1 in proj-a, confirmed by Pathors and tracked ACTIVE. */
+	private void openTracked() {
+		createAnswers(201, "{\"sessionId\":\"s-1\"}");
+		assertThat(open("/pathors" + SESSIONS).statusCode()).isEqualTo(201);
+	}
+
+	private HttpResponse<String> end() {
+		return send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY, "{\"session_id\":\"s-1\"}");
+	}
+
 	@Test
 	void openForwardsTheBodyWithTheDeveloperKeyAndTracksTheSessionActive() {
 		createAnswers(201, "{\"sessionId\":\"s-1\",\"pathwayId\":\"pw-9\"}");
@@ -92,11 +102,10 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 	@Test
 	void endSendsTheSessionIdInTheDeleteBodyAndRecordsTheEnd() {
-		createAnswers(201, "{\"sessionId\":\"s-1\"}");
-		open("/pathors" + SESSIONS);
+		openTracked();
 		endAnswers(200, "{\"success\":true,\"sessionId\":\"s-1\",\"message\":\"ended\"}");
 
-		HttpResponse<String> response = send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY, "{\"session_id\":\"s-1\"}");
+		HttpResponse<String> response = end();
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).contains("\"success\":true");
@@ -112,8 +121,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 	@Test
 	void legacyEndAndGetPathsReachTheV1Api() {
-		createAnswers(201, "{\"sessionId\":\"s-1\"}");
-		open("/pathors" + SESSIONS);
+		openTracked();
 		pathors.stubFor(get(urlEqualTo(SESSIONS + "/s-1"))
 			.willReturn(aResponse().withStatus(200).withBody("{\"sessionId\":\"s-1\"}")));
 		endAnswers(200, "{\"message\":\"ended\",\"sessionId\":\"s-1\"}");
@@ -132,11 +140,10 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 	@Test
 	void endTheProviderDoesNotConfirmIsKeptEndingAndAnswers202() {
-		createAnswers(201, "{\"sessionId\":\"s-1\"}");
-		open("/pathors" + SESSIONS);
+		openTracked();
 		endAnswers(503, "{\"error\":{\"message\":\"maintenance\"}}");
 
-		HttpResponse<String> response = send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY, "{\"session_id\":\"s-1\"}");
+		HttpResponse<String> response = end();
 
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(json(response).path("status").asString()).isEqualTo("ENDING");
@@ -151,11 +158,10 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 	@Test
 	void endWhenTheProviderAlreadyForgotTheSessionCountsAsEnded() {
-		createAnswers(201, "{\"sessionId\":\"s-1\"}");
-		open("/pathors" + SESSIONS);
+		openTracked();
 		endAnswers(404, "{\"error\":{\"message\":\"Session not found\"}}");
 
-		HttpResponse<String> response = send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY, "{\"session_id\":\"s-1\"}");
+		HttpResponse<String> response = end();
 
 		assertThat(response.statusCode()).isEqualTo(404);
 		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDED);
@@ -163,11 +169,10 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 	@Test
 	void endRefusedAsABadRequestLeavesTheSessionActiveAndPassesTheAnswerOn() {
-		createAnswers(201, "{\"sessionId\":\"s-1\"}");
-		open("/pathors" + SESSIONS);
+		openTracked();
 		endAnswers(422, "{\"error\":{\"message\":\"cannot end now\"}}");
 
-		HttpResponse<String> response = send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY, "{\"session_id\":\"s-1\"}");
+		HttpResponse<String> response = end();
 
 		assertThat(response.statusCode()).isEqualTo(422);
 		assertThat(response.body()).contains("cannot end now");
@@ -189,8 +194,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 	@Test
 	void getThatFindsNoSessionMarksTheTrackedSessionGone() {
-		createAnswers(201, "{\"sessionId\":\"s-1\"}");
-		open("/pathors" + SESSIONS);
+		openTracked();
 		pathors.stubFor(get(urlEqualTo(SESSIONS + "/s-1"))
 			.willReturn(aResponse().withStatus(404).withBody("{\"error\":{\"message\":\"Session not found\"}}")));
 
@@ -205,8 +209,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 	@Test
 	void terminateConfirmedByTheProviderEndsTheTrackedSession() {
-		createAnswers(201, "{\"sessionId\":\"s-1\"}");
-		open("/pathors" + SESSIONS);
+		openTracked();
 		pathors.stubFor(post(urlEqualTo(SESSIONS + "/terminate"))
 			.willReturn(aResponse().withStatus(200).withBody("{\"success\":true,\"sessionType\":\"call\"}")));
 
@@ -221,8 +224,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 	@Test
 	void terminateTheProviderDeclinesLeavesTheSessionActive() {
-		createAnswers(201, "{\"sessionId\":\"s-1\"}");
-		open("/pathors" + SESSIONS);
+		openTracked();
 		pathors.stubFor(post(urlEqualTo(SESSIONS + "/terminate"))
 			.willReturn(aResponse().withStatus(200).withBody("{\"success\":false,\"sessionType\":\"api\"}")));
 
@@ -233,8 +235,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 	@Test
 	void openingALiveSessionAgainIsRefusedWithoutCallingTheProvider() {
-		createAnswers(201, "{\"sessionId\":\"s-1\"}");
-		open("/pathors" + SESSIONS);
+		openTracked();
 
 		HttpResponse<String> again = open("/pathors" + SESSIONS);
 
@@ -249,7 +250,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		createAnswers(201, "{\"sessionId\":\"s-1\"}");
 		endAnswers(200, "{\"success\":true}");
 		open("/pathors" + SESSIONS);
-		send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY, "{\"session_id\":\"s-1\"}");
+		end();
 
 		HttpResponse<String> again = open("/pathors" + SESSIONS);
 
