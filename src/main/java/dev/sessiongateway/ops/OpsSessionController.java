@@ -118,9 +118,7 @@ class OpsSessionController {
 		SessionKey key = new SessionKey(session.getProvider(), session.getScope(), sessionId);
 		EndResult<?> result = this.tracker.end(provider, key, "ops:" + caller.name(), EndReason.OPS);
 		if (result instanceof EndResult.Pending<?> pending) {
-			return ResponseEntity.accepted()
-				.body(Map.of("sessionId", pending.sessionId(), "status", "ENDING", "message",
-						"The provider did not confirm the end yet; the gateway keeps trying until it does."));
+			return ResponseEntity.accepted().body(pending.accepted());
 		}
 		return ResponseEntity.ok(SessionView.of(find(id)));
 	}

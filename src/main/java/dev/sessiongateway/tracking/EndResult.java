@@ -15,6 +15,18 @@ public sealed interface EndResult<R> {
 
 	/** The end is recorded and will be retried until the provider confirms it. */
 	record Pending<R>(long id, String sessionId, String lastError) implements EndResult<R> {
+
+		/** What the caller gets: {@code 202 {sessionId, status: "ENDING", message}}. */
+		public Accepted accepted() {
+			return new Accepted(this.sessionId, SessionStatus.ENDING.name(),
+					"The provider did not confirm the end yet (" + this.lastError
+							+ "); the gateway keeps trying until it does.");
+		}
+
+	}
+
+	/** The body of a 202 answer to an end that is pending. */
+	record Accepted(String sessionId, String status, String message) {
 	}
 
 }

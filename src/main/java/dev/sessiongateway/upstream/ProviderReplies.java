@@ -1,7 +1,5 @@
 package dev.sessiongateway.upstream;
 
-import java.util.Map;
-
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -49,8 +47,7 @@ public final class ProviderReplies {
 			case EndResult.Answered<UpstreamResponse> answered -> relay(answered.reply());
 			case EndResult.Pending<UpstreamResponse> pending -> ResponseEntity.status(HttpStatus.ACCEPTED)
 				.cacheControl(CacheControl.noStore())
-				.body(Map.of("sessionId", pending.sessionId(), "status", "ENDING", "message",
-						"The provider did not confirm the end yet; the gateway keeps trying until it does."));
+				.body(pending.accepted());
 		};
 	}
 

@@ -148,6 +148,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(json(response).path("status").asString()).isEqualTo("ENDING");
 		assertThat(json(response).path("sessionId").asString()).isEqualTo("s-1");
+		assertThat(json(response).path("message").asString()).contains("Pathors answered 503");
 		Session session = onlySession();
 		assertThat(session.getStatus()).isEqualTo(SessionStatus.ENDING);
 		assertThat(session.getAttempts()).isEqualTo(2);
