@@ -44,6 +44,9 @@ public final class KonproSimulator extends Simulator<KonproSimulator> {
 		this.sessionLifetime = positive(sessionLifetime);
 	}
 
+	/**
+	 * Forgets every session and the last create reply; the session lifetime stays.
+	 */
 	@Override
 	void forget() {
 		this.sessions.clear();

@@ -1,11 +1,7 @@
 package dev.sessiongateway.simulator;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,8 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
+import static dev.sessiongateway.simulator.SimulatorClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -27,15 +23,14 @@ class KonproSimulatorTests {
 
 	private static final String SESSIONS = "/v1/widget/sessions";
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
 	private KonproSimulator konpro;
+
+	private SimulatorClient client;
 
 	@BeforeEach
 	void start() {
 		this.konpro = new KonproSimulator(0, KEY).start();
+		this.client = new SimulatorClient(this.konpro);
 	}
 
 	@AfterEach
@@ -188,17 +183,11 @@ class KonproSimulatorTests {
 
 	private HttpResponse<String> send(String method, String path, @Nullable String apiKey, @Nullable String body)
 			throws Exception {
-		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.konpro.baseUrl() + path))
-			.method(method, (body != null) ? BodyPublishers.ofString(body) : BodyPublishers.noBody())
-			.header("Content-Type", "application/json");
+		HttpRequest.Builder request = this.client.request(method, path, body);
 		if (apiKey != null) {
-			builder.header("x-api-key", apiKey);
+			request.header("x-api-key", apiKey);
 		}
-		return this.http.send(builder.build(), BodyHandlers.ofString());
-	}
-
-	private static JsonNode json(HttpResponse<String> response) {
-		return JSON.readTree(response.body());
+		return this.client.send(request);
 	}
 
 }

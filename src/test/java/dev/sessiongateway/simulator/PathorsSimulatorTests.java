@@ -1,11 +1,7 @@
 package dev.sessiongateway.simulator;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,8 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
+import static dev.sessiongateway.simulator.SimulatorClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PathorsSimulatorTests {
@@ -24,15 +20,14 @@ class PathorsSimulatorTests {
 
 	private static final String SESSIONS = "/v1/projects/proj-1/sessions";
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
 	private PathorsSimulator pathors;
+
+	private SimulatorClient client;
 
 	@BeforeEach
 	void start() {
 		this.pathors = new PathorsSimulator(0, KEY).start();
+		this.client = new SimulatorClient(this.pathors);
 	}
 
 	@AfterEach
@@ -236,18 +231,12 @@ class PathorsSimulatorTests {
 
 	private HttpRequest.Builder request(String method, String path, @Nullable String authorization,
 			@Nullable String body) {
-		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.pathors.baseUrl() + path))
-			.method(method, (body != null) ? BodyPublishers.ofString(body) : BodyPublishers.noBody())
-			.header("Content-Type", "application/json");
-		return (authorization != null) ? builder.header("Authorization", authorization) : builder;
+		HttpRequest.Builder request = this.client.request(method, path, body);
+		return (authorization != null) ? request.header("Authorization", authorization) : request;
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-		return this.http.send(request.build(), BodyHandlers.ofString());
-	}
-
-	private static JsonNode json(HttpResponse<String> response) {
-		return JSON.readTree(response.body());
+		return this.client.send(request);
 	}
 
 }
