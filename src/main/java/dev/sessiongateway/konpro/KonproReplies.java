@@ -6,11 +6,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import dev.sessiongateway.upstream.UpstreamResponse;
 import dev.sessiongateway.web.JsonRequests;
 import dev.sessiongateway.web.ProblemException;
 
@@ -20,8 +17,6 @@ import dev.sessiongateway.web.ProblemException;
  * {@code expires_in}.
  */
 final class KonproReplies {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private KonproReplies() {
 	}
@@ -37,11 +32,8 @@ final class KonproReplies {
 
 	}
 
-	static SessionFacts read(UpstreamResponse response, Clock clock) {
-		JsonNode root = parse(response.body());
-		if (root == null || !root.isObject()) {
-			return new SessionFacts(null, null, null);
-		}
+	/** Reads a reply already checked to be a JSON object. */
+	static SessionFacts read(JsonNode root, Clock clock) {
 		JsonNode data = root.path("data").isObject() ? root.path("data") : root;
 		String sessionId = usableId(text(data, root, "session_id"));
 		String status = text(data, root, "status");
@@ -92,15 +84,6 @@ final class KonproReplies {
 	private static JsonNode field(JsonNode data, JsonNode root, String name) {
 		JsonNode value = data.path(name);
 		return value.isMissingNode() ? root.path(name) : value;
-	}
-
-	private static @Nullable JsonNode parse(byte[] body) {
-		try {
-			return JSON.readTree(body);
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.sessiongateway.konpro;
 
 import java.time.Clock;
 
+import tools.jackson.databind.JsonNode;
+
 import org.springframework.stereotype.Service;
 
 import dev.sessiongateway.security.GatewayClient;
@@ -72,7 +74,15 @@ class KonproSessions implements ProviderSessions<UpstreamResponse> {
 			this.tracker.failOpen(id, "Konpro refused the create with " + response.status());
 			return response;
 		}
-		KonproReplies.SessionFacts facts = KonproReplies.read(response, this.clock);
+		JsonNode reply;
+		try {
+			reply = ProviderReplies.jsonObject(response);
+		}
+		catch (UpstreamException ex) {
+			this.tracker.failUncertainOpen(id, ex.getMessage());
+			throw ex;
+		}
+		KonproReplies.SessionFacts facts = KonproReplies.read(reply, this.clock);
 		if (facts.sessionId() == null) {
 			UpstreamException malformed = new UpstreamException(UpstreamException.Kind.MALFORMED,
 					"Konpro confirmed the create without a usable session id.");
@@ -87,13 +97,14 @@ class KonproSessions implements ProviderSessions<UpstreamResponse> {
 	 * Reads a session and refreshes what is tracked: expiry, or its end at the provider.
 	 */
 	UpstreamResponse get(String sessionId) {
-		UpstreamResponse response = ProviderReplies.requireJsonObject(this.client.get(sessionId));
+		UpstreamResponse response = this.client.get(sessionId);
+		JsonNode reply = ProviderReplies.jsonObject(response);
 		SessionKey key = key(sessionId);
 		if (response.isNotFound()) {
 			this.tracker.markEnded(key, EndReason.PROVIDER_GONE);
 		}
 		else if (response.isSuccess()) {
-			KonproReplies.SessionFacts facts = KonproReplies.read(response, this.clock);
+			KonproReplies.SessionFacts facts = KonproReplies.read(reply, this.clock);
 			if (facts.isActive()) {
 				this.tracker.refreshExpiry(key, facts.expiresAt());
 			}

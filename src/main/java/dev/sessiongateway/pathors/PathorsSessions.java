@@ -1,9 +1,7 @@
 package dev.sessiongateway.pathors;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Service;
 
@@ -26,8 +24,6 @@ import dev.sessiongateway.upstream.UpstreamResponse;
 class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 
 	static final String PROVIDER = "pathors";
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final PathorsClient client;
 
@@ -100,8 +96,9 @@ class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 	 * Terminates a live call; a tracked session the provider confirms is recorded ENDED.
 	 */
 	UpstreamResponse terminate(String projectId, PathorsRequests.Terminate request) {
-		UpstreamResponse response = ProviderReplies.requireJsonObject(this.client.terminate(projectId, request.body()));
-		if (request.sessionId() != null && response.isSuccess() && saysSuccess(response)) {
+		UpstreamResponse response = this.client.terminate(projectId, request.body());
+		boolean ended = ProviderReplies.jsonObject(response).path("success").asBoolean(false);
+		if (request.sessionId() != null && ended) {
 			this.tracker.markEnded(new SessionKey(PROVIDER, projectId, request.sessionId()), EndReason.CLIENT);
 		}
 		return response;
@@ -109,7 +106,8 @@ class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 
 	/** Reads a session; a 404 means the provider no longer has it. */
 	UpstreamResponse get(String projectId, String sessionId) {
-		UpstreamResponse response = ProviderReplies.requireJsonObject(this.client.get(projectId, sessionId));
+		UpstreamResponse response = this.client.get(projectId, sessionId);
+		ProviderReplies.jsonObject(response);
 		if (response.isNotFound()) {
 			this.tracker.markEnded(new SessionKey(PROVIDER, projectId, sessionId), EndReason.PROVIDER_GONE);
 		}
@@ -130,7 +128,7 @@ class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 	 * {@code data}, naming the session that was asked for.
 	 */
 	private static @Nullable String confirmedPathway(UpstreamResponse response, String sessionId) {
-		JsonNode reply = parse(response);
+		JsonNode reply = ProviderReplies.jsonObject(response);
 		if (reply.path("data").isObject() && !reply.has("sessionId")) {
 			reply = reply.path("data");
 		}
@@ -145,29 +143,6 @@ class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 			return (value.length() <= 256) ? value : value.substring(0, 256);
 		}
 		return null;
-	}
-
-	private static boolean saysSuccess(UpstreamResponse response) {
-		try {
-			return parse(response).path("success").asBoolean(false);
-		}
-		catch (UpstreamException ex) {
-			return false;
-		}
-	}
-
-	private static JsonNode parse(UpstreamResponse response) {
-		try {
-			JsonNode node = JSON.readTree(response.body());
-			if (node != null && node.isObject()) {
-				return node;
-			}
-		}
-		catch (JacksonException ex) {
-			// not JSON
-		}
-		throw new UpstreamException(UpstreamException.Kind.MALFORMED,
-				"Pathors sent a reply that is not a JSON object.");
 	}
 
 }

@@ -1,5 +1,10 @@
 package dev.sessiongateway.upstream;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
+
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -13,6 +18,8 @@ import dev.sessiongateway.tracking.EndResult;
  * {@link EndAttempt}s.
  */
 public final class ProviderReplies {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private ProviderReplies() {
 	}
@@ -52,24 +59,25 @@ public final class ProviderReplies {
 	}
 
 	/**
-	 * Checks that a successful answer is a JSON object, as every session read and create
-	 * reply must be.
-	 * @throws UpstreamException when it is not
+	 * Reads a successful answer, which must be one JSON object as every session create,
+	 * read and terminate reply is; any other answer reads as a missing node.
+	 * @throws UpstreamException when a successful answer is not a JSON object
 	 */
-	public static UpstreamResponse requireJsonObject(UpstreamResponse response) {
-		if (response.isSuccess() && !isJsonObject(response.body())) {
-			throw new UpstreamException(UpstreamException.Kind.MALFORMED,
-					"The provider sent a reply that is not a JSON object.");
+	public static JsonNode jsonObject(UpstreamResponse response) {
+		if (!response.isSuccess()) {
+			return MissingNode.getInstance();
 		}
-		return response;
-	}
-
-	private static boolean isJsonObject(byte[] body) {
-		int i = 0;
-		while (i < body.length && Character.isWhitespace(body[i])) {
-			i++;
+		try {
+			JsonNode node = JSON.readTree(response.body());
+			if (node != null && node.isObject()) {
+				return node;
+			}
 		}
-		return i < body.length && body[i] == '{' && Upstream.isJson(body);
+		catch (JacksonException ex) {
+			// refused below
+		}
+		throw new UpstreamException(UpstreamException.Kind.MALFORMED,
+				"The provider sent a reply that is not a JSON object.");
 	}
 
 	/**

@@ -169,7 +169,7 @@ public final class Upstream implements AutoCloseable {
 	}
 
 	/** Whether the body is one JSON value. */
-	public static boolean isJson(byte[] body) {
+	private static boolean isJson(byte[] body) {
 		try {
 			JSON.readTree(body);
 			return true;
