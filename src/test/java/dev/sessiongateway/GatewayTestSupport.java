@@ -172,6 +172,9 @@ public abstract class GatewayTestSupport {
 		if (!type.startsWith("application/problem+json")) {
 			throw new AssertionError("not a problem: " + type);
 		}
+		if (!"about:blank".equals(json(response).path("type").asString())) {
+			throw new AssertionError("a problem without its type: " + response.body());
+		}
 		String actual = json(response).path("code").asString();
 		if (!code.equals(actual)) {
 			throw new AssertionError("expected code " + code + " but was " + actual);

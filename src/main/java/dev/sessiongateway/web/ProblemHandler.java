@@ -121,6 +121,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		if (body instanceof ProblemDetail problem) {
 			ProblemCode code = ProblemCode.forStatus(statusCode.value());
+			problem.setType(Problems.ABOUT_BLANK);
 			problem.setProperty("code", code.name());
 			problem.setTitle(code.title());
 			String requestId = MDC.get(RequestIdFilter.MDC_KEY);

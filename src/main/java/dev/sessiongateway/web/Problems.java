@@ -22,11 +22,14 @@ public final class Problems {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	static final URI ABOUT_BLANK = URI.create("about:blank");
+
 	private Problems() {
 	}
 
 	public static ProblemDetail of(ProblemCode code, String detail, @Nullable String path) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(code.status(), detail);
+		problem.setType(ABOUT_BLANK);
 		problem.setTitle(code.title());
 		problem.setProperty("code", code.name());
 		if (path != null) {
@@ -57,7 +60,7 @@ public final class Problems {
 			List<FieldProblem> errors) throws IOException {
 		ProblemDetail problem = withErrors(of(code, detail, request.getRequestURI()), errors);
 		Map<String, Object> body = new java.util.LinkedHashMap<>();
-		body.put("type", (problem.getType() != null) ? problem.getType().toString() : "about:blank");
+		body.put("type", problem.getType().toString());
 		body.put("title", problem.getTitle());
 		body.put("status", problem.getStatus());
 		body.put("detail", problem.getDetail());
