@@ -5,12 +5,14 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * Keeps the package arrows pointing one way: features use tracking, tracking knows no
- * provider, and the web package knows no feature.
+ * provider and no HTTP, and the web package knows no feature (it maps the ledger's
+ * exceptions).
  */
 class ArchitectureTests {
 
@@ -34,12 +36,32 @@ class ArchitectureTests {
 	}
 
 	@Test
-	void webKnowsNoFeature() {
+	void webKnowsNoFeatureOnlyTheLedgersExceptions() {
 		noClasses().that()
 			.resideInAPackage("..web..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("..tracking..", "..pathors..", "..konpro..", "..ops..", "..security..", "..upstream..")
+			.resideInAnyPackage("..pathors..", "..konpro..", "..ops..", "..security..", "..upstream..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void trackingKnowsNoHttp() {
+		noClasses().that()
+			.resideInAPackage("..tracking..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("..web..", "org.springframework.http..", "org.springframework.web..",
+					"jakarta.servlet..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void repositoriesAreNotPublic() {
+		classes().that()
+			.areAssignableTo(org.springframework.data.repository.Repository.class)
+			.should()
+			.notBePublic()
 			.check(CLASSES);
 	}
 

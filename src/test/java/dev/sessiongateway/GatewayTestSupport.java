@@ -23,8 +23,13 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.sessiongateway.tracking.EndReason;
+import dev.sessiongateway.tracking.FakeProvider;
+import dev.sessiongateway.tracking.OpenIntent;
 import dev.sessiongateway.tracking.Session;
-import dev.sessiongateway.tracking.SessionRepository;
+import dev.sessiongateway.tracking.SessionKey;
+import dev.sessiongateway.tracking.SessionQueries;
+import dev.sessiongateway.tracking.SessionTracker;
 
 /**
  * The whole gateway on a random port, with WireMock standing in for both providers. Every
@@ -80,7 +85,10 @@ public abstract class GatewayTestSupport {
 	protected int port;
 
 	@Autowired
-	protected SessionRepository sessions;
+	protected SessionQueries sessions;
+
+	@Autowired
+	protected SessionTracker tracker;
 
 	@Autowired
 	protected JdbcTemplate jdbc;
@@ -196,7 +204,40 @@ public abstract class GatewayTestSupport {
 	}
 
 	protected List<Session> allSessions() {
-		return this.sessions.findAll(org.springframework.data.domain.Sort.by("id"));
+		return this.sessions.find((root, query, cb) -> cb.conjunction(), 100_000);
+	}
+
+	/**
+	 * Records a session ACTIVE without calling a real provider, as if {@code provider}
+	 * had confirmed it.
+	 * @return the row's id
+	 */
+	protected long seedActive(String provider, String scope, String sessionId, String client) {
+		this.tracker.open(new FakeProvider(provider), new OpenIntent(scope, sessionId, new byte[0]), client);
+		return allSessions().getLast().getId();
+	}
+
+	/** Records a session ENDING whose end the provider did not confirm yet. */
+	protected long seedEnding(String provider, String scope, String sessionId, String client) {
+		long id = seedActive(provider, scope, sessionId, client);
+		FakeProvider down = new FakeProvider(provider).faults((op, key) -> FakeProvider.Fault.UNREACHABLE);
+		this.tracker.end(down, new SessionKey(provider, scope, sessionId), client, EndReason.CLIENT);
+		return id;
+	}
+
+	/** Records a session ENDED by its client. */
+	protected long seedEnded(String provider, String scope, String sessionId, String client) {
+		long id = seedActive(provider, scope, sessionId, client);
+		this.tracker.end(new FakeProvider(provider), new SessionKey(provider, scope, sessionId), client,
+				EndReason.CLIENT);
+		return id;
+	}
+
+	/** Records an open the provider refused. */
+	protected long seedFailed(String provider, String scope, String sessionId, String client) {
+		FakeProvider refusing = new FakeProvider(provider).faults((op, key) -> FakeProvider.Fault.REFUSED);
+		this.tracker.open(refusing, new OpenIntent(scope, sessionId, new byte[0]), client);
+		return allSessions().getLast().getId();
 	}
 
 	protected Session onlySession() {

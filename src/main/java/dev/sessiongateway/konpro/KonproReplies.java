@@ -1,6 +1,7 @@
 package dev.sessiongateway.konpro;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -17,6 +18,10 @@ import dev.sessiongateway.web.ProblemException;
  * {@code expires_in}.
  */
 final class KonproReplies {
+
+	private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
 	private KonproReplies() {
 	}
@@ -40,7 +45,21 @@ final class KonproReplies {
 		return new SessionFacts(sessionId, status, expiry(data, root, clock));
 	}
 
+	/**
+	 * The expiry the reply states, or null when it states none the gateway can hold:
+	 * unreadable, out of range, or outside years 2000 to 9999.
+	 */
 	private static @Nullable Instant expiry(JsonNode data, JsonNode root, Clock clock) {
+		try {
+			Instant expiry = statedExpiry(data, root, clock);
+			return (expiry != null && expiry.isAfter(EARLIEST) && expiry.isBefore(LATEST)) ? expiry : null;
+		}
+		catch (DateTimeException | ArithmeticException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable Instant statedExpiry(JsonNode data, JsonNode root, Clock clock) {
 		JsonNode expiresAt = field(data, root, "expires_at");
 		if (expiresAt.isString()) {
 			try {

@@ -4,15 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.domain.Sort;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -26,14 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.sessiongateway.security.GatewayClient;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.EndResult;
-import dev.sessiongateway.tracking.ProviderSessions;
 import dev.sessiongateway.tracking.Session;
 import dev.sessiongateway.tracking.SessionCount;
-import dev.sessiongateway.tracking.SessionKey;
-import dev.sessiongateway.tracking.SessionRepository;
+import dev.sessiongateway.tracking.SessionQueries;
 import dev.sessiongateway.tracking.SessionStatus;
 import dev.sessiongateway.tracking.SessionTracker;
-import dev.sessiongateway.tracking.SessionTransitionRepository;
 import dev.sessiongateway.web.JsonRequests;
 import dev.sessiongateway.web.ProblemCode;
 import dev.sessiongateway.web.ProblemException;
@@ -45,23 +40,16 @@ import dev.sessiongateway.web.ProblemException;
 @RequestMapping("/ops/sessions")
 class OpsSessionController {
 
-	private final SessionRepository sessions;
-
-	private final SessionTransitionRepository transitions;
+	private final SessionQueries sessions;
 
 	private final Clock clock;
 
 	private final SessionTracker tracker;
 
-	private final Map<String, ProviderSessions<?>> providers;
-
-	OpsSessionController(SessionRepository sessions, SessionTransitionRepository transitions, Clock clock,
-			SessionTracker tracker, List<ProviderSessions<?>> providers) {
+	OpsSessionController(SessionQueries sessions, Clock clock, SessionTracker tracker) {
 		this.sessions = sessions;
-		this.transitions = transitions;
 		this.clock = clock;
 		this.tracker = tracker;
-		this.providers = providers.stream().collect(Collectors.toMap(ProviderSessions::provider, (p) -> p));
 	}
 
 	/**
@@ -82,16 +70,15 @@ class OpsSessionController {
 					iso = DateTimeFormat.ISO.DATE_TIME) @Nullable Instant createdAfter,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
 			@RequestParam(required = false) @Nullable String cursor) {
-		if (provider != null && !this.providers.containsKey(provider)) {
+		if (provider != null && !this.tracker.providers().contains(provider)) {
 			throw ProblemException.invalid("provider",
-					"must be one of " + this.providers.keySet().stream().sorted().toList());
+					"must be one of " + this.tracker.providers().stream().sorted().toList());
 		}
 		SessionFilter filter = new SessionFilter(provider, checked("scope", scope),
 				(statuses != null) ? statuses : Set.of(), checked("client", client), checked("sessionId", sessionId),
 				createdBefore, createdAfter);
 		long after = Cursor.decode(cursor, filter);
-		List<Session> found = this.sessions.findBy(filter.after(after),
-				(query) -> query.sortBy(Sort.by("id")).limit(limit + 1).all());
+		List<Session> found = this.sessions.find(filter.after(after), limit + 1);
 		List<SessionView> items = found.stream().limit(limit).map(SessionView::of).toList();
 		String next = (found.size() > limit) ? Cursor.encode(items.getLast().id(), filter) : null;
 		return new SessionPage(items, next);
@@ -99,7 +86,7 @@ class OpsSessionController {
 
 	@GetMapping("/{id}")
 	SessionView one(@PathVariable long id) {
-		return SessionView.of(find(id), this.transitions.historyOf(id));
+		return SessionView.of(find(id), this.sessions.history(id));
 	}
 
 	/**
@@ -109,22 +96,15 @@ class OpsSessionController {
 	 */
 	@PostMapping("/{id}/end")
 	ResponseEntity<?> end(@PathVariable long id, @AuthenticationPrincipal GatewayClient caller) {
-		Session session = find(id);
-		String sessionId = session.getSessionId();
-		ProviderSessions<?> provider = this.providers.get(session.getProvider());
-		if (!session.getStatus().isLive() || sessionId == null || provider == null) {
-			return ResponseEntity.ok(SessionView.of(session));
-		}
-		SessionKey key = new SessionKey(session.getProvider(), session.getScope(), sessionId);
-		EndResult<?> result = this.tracker.end(provider, key, "ops:" + caller.name(), EndReason.OPS);
-		if (result instanceof EndResult.Pending<?> pending) {
+		Optional<EndResult<?>> result = this.tracker.endRow(id, "ops:" + caller.name(), EndReason.OPS);
+		if (result.isPresent() && result.get() instanceof EndResult.Pending<?> pending) {
 			return ResponseEntity.accepted().body(pending.accepted());
 		}
 		return ResponseEntity.ok(SessionView.of(find(id)));
 	}
 
 	private Session find(long id) {
-		return this.sessions.findById(id)
+		return this.sessions.find(id)
 			.orElseThrow(() -> new ProblemException(ProblemCode.NOT_FOUND, "No tracked session has that id."));
 	}
 
@@ -138,10 +118,10 @@ class OpsSessionController {
 
 	@GetMapping("/stats")
 	Stats stats() {
-		List<SessionCount> live = this.sessions.countByProviderScopeAndStatus(List.copyOf(SessionStatus.LIVE));
+		List<SessionCount> live = this.sessions.liveCounts();
 		Instant oldest = this.sessions.oldestActiveCreatedAt();
 		Long age = (oldest != null) ? Duration.between(oldest, this.clock.instant()).toSeconds() : null;
-		return new Stats(live, this.sessions.countByStatus(SessionStatus.ENDING), oldest, age);
+		return new Stats(live, this.sessions.count(SessionStatus.ENDING), oldest, age);
 	}
 
 	private static @Nullable String checked(String field, @Nullable String value) {

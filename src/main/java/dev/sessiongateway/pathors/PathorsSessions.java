@@ -3,35 +3,30 @@ package dev.sessiongateway.pathors;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.stereotype.Service;
+import org.springframework.stereotype.Component;
 
-import dev.sessiongateway.security.GatewayClient;
-import dev.sessiongateway.tracking.EndAttempt;
 import dev.sessiongateway.tracking.EndReason;
-import dev.sessiongateway.tracking.EndResult;
+import dev.sessiongateway.tracking.OpenIntent;
+import dev.sessiongateway.tracking.ProviderOutcome;
 import dev.sessiongateway.tracking.ProviderSessions;
-import dev.sessiongateway.tracking.SessionKey;
-import dev.sessiongateway.tracking.SessionTracker;
+import dev.sessiongateway.tracking.SessionFacts;
 import dev.sessiongateway.upstream.ProviderReplies;
 import dev.sessiongateway.upstream.UpstreamException;
 import dev.sessiongateway.upstream.UpstreamResponse;
 
 /**
- * Pathors sessions: each call to the provider sits between two tracking records, the
- * intent before and the outcome after.
+ * Pathors behind tracking's provider port: its client's calls, and what its replies say
+ * about a session.
  */
-@Service
+@Component
 class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 
 	static final String PROVIDER = "pathors";
 
 	private final PathorsClient client;
 
-	private final SessionTracker tracker;
-
-	PathorsSessions(PathorsClient client, SessionTracker tracker) {
+	PathorsSessions(PathorsClient client) {
 		this.client = client;
-		this.tracker = tracker;
 	}
 
 	@Override
@@ -40,87 +35,39 @@ class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 	}
 
 	/**
-	 * Opens a session. Answers the provider's reply only once the session is recorded
-	 * ACTIVE; a create whose outcome is unknown gets a compensating end queued.
+	 * Creates a session; the confirmation must name the session asked for. A 5xx answer
+	 * leaves the outcome unknown: it may come from the provider's edge after the session
+	 * was made.
 	 */
-	UpstreamResponse open(GatewayClient caller, String projectId, PathorsRequests.Create request) {
-		long id = this.tracker.beginOpen(PROVIDER, projectId, request.sessionId(), caller.name());
-		UpstreamResponse response;
-		try {
-			response = this.client.create(projectId, request.body());
+	@Override
+	public ProviderOutcome<UpstreamResponse> open(OpenIntent intent) {
+		String sessionId = intent.sessionId();
+		if (sessionId == null) {
+			throw new IllegalArgumentException("a Pathors session id is chosen by the caller");
 		}
-		catch (UpstreamException ex) {
-			if (ex.isUncertain()) {
-				this.tracker.compensate(id, ex.getMessage());
-			}
-			else {
-				this.tracker.failOpen(id, ex.getMessage());
-			}
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			this.tracker.compensate(id, "create failed unexpectedly");
-			throw ex;
-		}
-		if (!response.isSuccess()) {
-			this.tracker.failOpen(id, "Pathors refused the create with " + response.status());
-			return response;
-		}
-		String pathwayId;
-		try {
-			pathwayId = confirmedPathway(response, request.sessionId());
-		}
-		catch (UpstreamException ex) {
-			this.tracker.compensate(id, ex.getMessage());
-			throw ex;
-		}
-		this.tracker.confirmOpen(id, null, pathwayId, null);
-		return response;
-	}
-
-	EndResult<UpstreamResponse> end(GatewayClient caller, String projectId, String sessionId) {
-		return this.tracker.end(new SessionKey(PROVIDER, projectId, sessionId), caller.name(), EndReason.CLIENT,
-				() -> endAttempt(projectId, sessionId));
+		return ProviderReplies.create(() -> this.client.create(intent.scope(), intent.body()),
+				(response) -> SessionFacts.alive(sessionId, confirmedPathway(response, sessionId), null));
 	}
 
 	@Override
-	public EndAttempt<UpstreamResponse> end(String scope, String sessionId) {
-		return endAttempt(scope, sessionId);
+	public ProviderOutcome<UpstreamResponse> end(String scope, String sessionId) {
+		return ProviderReplies.end(() -> this.client.end(scope, sessionId));
 	}
 
-	private EndAttempt<UpstreamResponse> endAttempt(String projectId, String sessionId) {
-		return ProviderReplies.attemptEnd(() -> this.client.end(projectId, sessionId));
+	/** Reads a session: any JSON object means it lives, a 404 that it is gone. */
+	@Override
+	public ProviderOutcome<UpstreamResponse> status(String scope, String sessionId) {
+		return ProviderReplies.observe(() -> this.client.get(scope, sessionId), (response) -> {
+			ProviderReplies.jsonObject(response);
+			return SessionFacts.unknown();
+		});
 	}
 
-	/**
-	 * Terminates a live call; a tracked session the provider confirms is recorded ENDED.
-	 */
-	UpstreamResponse terminate(String projectId, PathorsRequests.Terminate request) {
-		UpstreamResponse response = this.client.terminate(projectId, request.body());
-		boolean ended = ProviderReplies.jsonObject(response).path("success").asBoolean(false);
-		if (request.sessionId() != null && ended) {
-			this.tracker.markEnded(new SessionKey(PROVIDER, projectId, request.sessionId()), EndReason.CLIENT);
-		}
-		return response;
-	}
-
-	/** Reads a session; a 404 means the provider no longer has it. */
-	UpstreamResponse get(String projectId, String sessionId) {
-		UpstreamResponse response = this.client.get(projectId, sessionId);
-		ProviderReplies.jsonObject(response);
-		if (response.isNotFound()) {
-			this.tracker.markEnded(new SessionKey(PROVIDER, projectId, sessionId), EndReason.PROVIDER_GONE);
-		}
-		return response;
-	}
-
-	/**
-	 * Marks a session ended because Pathors said so (repeated news is harmless).
-	 * @return false when the gateway never tracked that session
-	 */
-	boolean endedAtProvider(String projectId, String sessionId) {
-		SessionKey key = new SessionKey(PROVIDER, projectId, sessionId);
-		return this.tracker.markEnded(key, EndReason.PROVIDER_ENDED) || this.tracker.everTracked(key);
+	/** Terminates a live call: {@code success: true} means the session is over. */
+	ProviderOutcome<UpstreamResponse> terminate(String projectId, byte[] body) {
+		return ProviderReplies.observe(() -> this.client.terminate(projectId, body),
+				(response) -> ProviderReplies.jsonObject(response).path("success").asBoolean(false)
+						? SessionFacts.ended(EndReason.CLIENT) : SessionFacts.unknown());
 	}
 
 	/**

@@ -1,6 +1,10 @@
 package dev.sessiongateway.pathors;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.HttpHeaders;
@@ -19,6 +24,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.sessiongateway.tracking.EndReason;
+import dev.sessiongateway.tracking.SessionKey;
+import dev.sessiongateway.tracking.SessionTracker;
 import dev.sessiongateway.web.JsonRequests;
 import dev.sessiongateway.web.ProblemCode;
 import dev.sessiongateway.web.ProblemException;
@@ -35,14 +43,17 @@ class PathorsWebhookController {
 
 	private static final Set<String> ENDING_EVENTS = Set.of("session.finalized", "session.ended", "call.ended");
 
-	private final PathorsSessions sessions;
+	private final SessionTracker tracker;
+
+	private final Clock clock;
 
 	private final byte @Nullable [] expectedAuthorization;
 
 	private final MeterRegistry meters;
 
-	PathorsWebhookController(PathorsSessions sessions, PathorsProperties properties, MeterRegistry meters) {
-		this.sessions = sessions;
+	PathorsWebhookController(SessionTracker tracker, Clock clock, PathorsProperties properties, MeterRegistry meters) {
+		this.tracker = tracker;
+		this.clock = clock;
 		this.meters = meters;
 		String secret = properties.webhookSecret();
 		this.expectedAuthorization = (secret != null && !secret.isBlank())
@@ -64,12 +75,34 @@ class PathorsWebhookController {
 			this.meters.counter("gateway.webhooks.ignored", "provider", PathorsSessions.PROVIDER).increment();
 			return ResponseEntity.ok(Map.of("received", true, "tracked", false));
 		}
-		boolean tracked = this.sessions.endedAtProvider(projectId, sessionId);
+		SessionKey key = new SessionKey(PathorsSessions.PROVIDER, projectId, sessionId);
+		boolean tracked = this.tracker.endedAtProvider(key, happenedAt(event.get("timestamp")),
+				EndReason.PROVIDER_ENDED);
 		if (!tracked) {
 			this.meters.counter("gateway.webhooks.unknown.sessions", "provider", PathorsSessions.PROVIDER).increment();
 			log.debug("webhook {} for a session that is not live here", type);
 		}
 		return ResponseEntity.ok(Map.of("received", true, "tracked", tracked));
+	}
+
+	/**
+	 * When the event happened: its {@code timestamp} (ISO-8601, or epoch seconds or
+	 * milliseconds), or now when it has none that can be read.
+	 */
+	private Instant happenedAt(@Nullable JsonNode timestamp) {
+		try {
+			if (timestamp != null && timestamp.isString()) {
+				return OffsetDateTime.parse(timestamp.stringValue()).toInstant();
+			}
+			if (timestamp != null && timestamp.isIntegralNumber()) {
+				long value = timestamp.longValue();
+				return (value > 100_000_000_000L) ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+			}
+		}
+		catch (DateTimeException | ArithmeticException ex) {
+			log.debug("webhook timestamp not readable; using the time it arrived");
+		}
+		return this.clock.instant();
 	}
 
 	private boolean authorized(@Nullable String authorization) {

@@ -25,7 +25,7 @@ class ClientKeys {
 	ClientKeys(ClientProperties properties) {
 		this.hashes = properties.clients().stream().flatMap((client) -> {
 			GatewayClient gatewayClient = new GatewayClient(String.valueOf(client.name()), client.roles(),
-					new HashSet<>(client.pathorsProjects()), client.konpro());
+					client.allowedScopes());
 			return client.keySha256()
 				.stream()
 				.map((hex) -> new KeyHash(HexFormat.of().parseHex(hex.toLowerCase()), gatewayClient));

@@ -1,7 +1,10 @@
 package dev.sessiongateway.security;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -34,8 +37,28 @@ record ClientProperties(List<Client> clients) {
 		}
 	}
 
+	/**
+	 * One caller. {@code scopes.<provider>} lists the scopes it may use at each provider
+	 * ({@code *} for all); {@code pathors-projects} and {@code konpro: true} are kept as
+	 * the contract's names for {@code scopes.pathors} and {@code scopes.konpro: "*"}.
+	 */
 	record Client(@Nullable String name, @DefaultValue List<String> keySha256, @DefaultValue Set<Role> roles,
-			@DefaultValue List<String> pathorsProjects, boolean konpro) {
+			@DefaultValue Map<String, List<String>> scopes, @DefaultValue List<String> pathorsProjects,
+			boolean konpro) {
+
+		/** The scopes this client may use, by provider. */
+		Map<String, Set<String>> allowedScopes() {
+			Map<String, Set<String>> allowed = new HashMap<>();
+			this.scopes
+				.forEach((provider, list) -> allowed.computeIfAbsent(provider, (p) -> new HashSet<>()).addAll(list));
+			if (!this.pathorsProjects.isEmpty()) {
+				allowed.computeIfAbsent("pathors", (p) -> new HashSet<>()).addAll(this.pathorsProjects);
+			}
+			if (this.konpro) {
+				allowed.computeIfAbsent("konpro", (p) -> new HashSet<>()).add("*");
+			}
+			return allowed;
+		}
 
 		List<String> problems(String prefix) {
 			List<String> problems = new ArrayList<>();

@@ -1,42 +1,34 @@
 package dev.sessiongateway.security;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * An authenticated caller: its name (recorded on every session it opens), its roles and
- * what it may reach.
+ * An authenticated caller: its name (recorded on every session it opens), its roles and,
+ * for each provider, the scopes it may use ({@code *} for all).
  */
-public record GatewayClient(String name, Set<Role> roles, Set<String> pathorsProjects, boolean konpro) {
+public record GatewayClient(String name, Set<Role> roles, Map<String, Set<String>> scopes) {
 
 	public GatewayClient {
 		roles = Set.copyOf(roles);
-		pathorsProjects = Set.copyOf(pathorsProjects);
+		scopes = scopes.entrySet()
+			.stream()
+			.collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, (entry) -> Set.copyOf(entry.getValue())));
 	}
 
-	public boolean mayUsePathorsProject(String projectId) {
-		return this.roles.contains(Role.SESSIONS)
-				&& (this.pathorsProjects.contains("*") || this.pathorsProjects.contains(projectId));
-	}
-
-	public boolean mayUseKonpro() {
-		return this.roles.contains(Role.SESSIONS) && this.konpro;
-	}
-
-	/**
-	 * @throws ForbiddenException unless this client may use that Pathors project
-	 */
-	public void requirePathorsProject(String projectId) {
-		if (!mayUsePathorsProject(projectId)) {
-			throw new ForbiddenException("This client may not use that Pathors project.");
-		}
+	public boolean mayUse(String provider, String scope) {
+		Set<String> allowed = this.scopes.getOrDefault(provider, Set.of());
+		return this.roles.contains(Role.SESSIONS) && (allowed.contains("*") || allowed.contains(scope));
 	}
 
 	/**
-	 * @throws ForbiddenException unless this client may use Konpro
+	 * @throws ForbiddenException unless this client may open, end and read sessions of
+	 * that provider in that scope
 	 */
-	public void requireKonpro() {
-		if (!mayUseKonpro()) {
-			throw new ForbiddenException("This client may not use Konpro.");
+	public void requireScope(String provider, String scope) {
+		if (!mayUse(provider, scope)) {
+			throw new ForbiddenException("This client may not use that " + provider + " scope.");
 		}
 	}
 

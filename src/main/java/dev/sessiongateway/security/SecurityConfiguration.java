@@ -19,8 +19,9 @@ import dev.sessiongateway.web.Problems;
 
 /**
  * Which routes need which role. Health probes and API docs are public, the webhook checks
- * its own secret, ops routes and every other actuator endpoint need {@code ops}, session
- * routes need {@code sessions}.
+ * its own secret, ops routes and every other actuator endpoint need {@code ops}. Provider
+ * routes need any known client here; each checks the {@code sessions} role and the scope
+ * itself ({@link GatewayClient#requireScope}), so a new provider needs no rule here.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -43,8 +44,6 @@ class SecurityConfiguration {
 						.permitAll()
 						.requestMatchers("/ops/**", "/actuator/**")
 						.hasRole(Role.OPS.name())
-						.requestMatchers("/pathors/**", "/konpro/**")
-						.hasRole(Role.SESSIONS.name())
 						.anyRequest()
 						.authenticated())
 			.exceptionHandling((exceptions) -> exceptions

@@ -13,16 +13,18 @@ public sealed interface EndResult<R> {
 	record Answered<R>(R reply) implements EndResult<R> {
 	}
 
-	/** The end is recorded and will be retried until the provider confirms it. */
-	record Pending<R>(long id, String sessionId, String lastError) implements EndResult<R> {
+	/** The end is recorded and will be carried out until the provider confirms it. */
+	record Pending<R>(long id, String sessionId, String message) implements EndResult<R> {
 
 		/** What the caller gets: {@code 202 {sessionId, status: "ENDING", message}}. */
 		public Accepted accepted() {
-			return new Accepted(this.sessionId, SessionStatus.ENDING.name(),
-					"The provider did not confirm the end yet (" + this.lastError
-							+ "); the gateway keeps trying until it does.");
+			return new Accepted(this.sessionId, SessionStatus.ENDING.name(), this.message);
 		}
 
+	}
+
+	/** Nothing was left to do: the row had already moved on to this status. */
+	record Settled<R>(SessionStatus status) implements EndResult<R> {
 	}
 
 	/** The body of a 202 answer to an end that is pending. */

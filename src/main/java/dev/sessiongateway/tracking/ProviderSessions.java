@@ -1,10 +1,11 @@
 package dev.sessiongateway.tracking;
 
 /**
- * What tracking and background work need from a provider. A new provider is a new package
- * with one implementation of this interface.
+ * The port through which tracking reaches a provider. A new provider is a new package
+ * with one implementation of this interface, plus its configuration. Implementations
+ * never throw for provider failures: every call comes back as a {@link ProviderOutcome}.
  *
- * @param <R> the provider's reply to an end
+ * @param <R> the provider's reply, passed back to the caller untouched
  */
 public interface ProviderSessions<R> {
 
@@ -14,7 +15,16 @@ public interface ProviderSessions<R> {
 	 */
 	String provider();
 
-	/** Ends one session at the provider; never throws for provider failures. */
-	EndAttempt<R> end(String scope, String sessionId);
+	/**
+	 * Opens a session; a confirmation names the session (and whatever else the reply said
+	 * of it).
+	 */
+	ProviderOutcome<R> open(OpenIntent intent);
+
+	/** Ends one session; a confirmation means the session is gone (2xx, or not found). */
+	ProviderOutcome<R> end(String scope, String sessionId);
+
+	/** Asks whether one session is still alive, and until when. */
+	ProviderOutcome<R> status(String scope, String sessionId);
 
 }

@@ -1,6 +1,8 @@
 package dev.sessiongateway.tracking;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -94,51 +96,104 @@ public class Session {
 		return new SessionTransition(this, null, SessionStatus.OPENING, this.createdAt, this.client, null, null);
 	}
 
-	SessionTransition confirmOpen(@Nullable String confirmedSessionId, @Nullable String pathwayId,
-			@Nullable Instant expiresAt, Instant now) {
+	/**
+	 * The provider confirmed the create: the session is ACTIVE. An end asked for while it
+	 * was opening turns it ENDING at once, in the same change.
+	 */
+	List<SessionTransition> confirmOpen(SessionFacts facts, Instant now) {
 		requireStatus(SessionStatus.OPENING);
-		if (confirmedSessionId != null) {
-			this.sessionId = confirmedSessionId;
+		if (facts.sessionId() != null) {
+			this.sessionId = facts.sessionId();
 		}
 		if (this.sessionId == null) {
 			throw new IllegalStateException("an open session needs a session id");
 		}
 		this.liveKey = new SessionKey(this.provider, this.scope, this.sessionId).liveKey();
-		this.pathwayId = pathwayId;
-		this.expiresAt = expiresAt;
-		return move(SessionStatus.ACTIVE, now, this.client, null, null);
+		this.pathwayId = facts.pathwayId();
+		this.expiresAt = facts.expiresAt();
+		EndReason pendingEnd = this.endReason;
+		this.endReason = null;
+		List<SessionTransition> changes = new ArrayList<>();
+		changes.add(move(SessionStatus.ACTIVE, now, this.client, null, null));
+		if (pendingEnd != null) {
+			changes.add(startEnding(pendingEnd, "gateway", now, "end asked for while opening"));
+		}
+		return changes;
 	}
 
 	SessionTransition failOpen(String error, Instant now) {
 		requireStatus(SessionStatus.OPENING);
 		this.lastError = truncate(error);
 		this.endedAt = now;
+		this.endReason = null;
 		return move(SessionStatus.FAILED, now, this.client, null, error);
 	}
 
 	/**
-	 * Asks for the end: the session becomes ENDING and stays so until the provider
-	 * confirms. An OPENING session whose create had an unknown outcome may only be ended
-	 * for compensation.
+	 * The create's outcome is unknown: the session may exist at the provider, so it is
+	 * ENDING (reason COMPENSATION) until an end is confirmed. A session id learnt from
+	 * the provider's reply is kept.
 	 */
-	SessionTransition requestEnd(EndReason reason, String actor, Instant now) {
-		if (this.status == SessionStatus.OPENING) {
-			if (reason != EndReason.COMPENSATION) {
-				throw new IllegalStateException("an opening session can only be ended for compensation");
-			}
+	SessionTransition compensate(@Nullable String knownSessionId, String error, Instant now) {
+		requireStatus(SessionStatus.OPENING);
+		if (this.sessionId == null && knownSessionId != null) {
+			this.sessionId = knownSessionId;
+			this.liveKey = new SessionKey(this.provider, this.scope, knownSessionId).liveKey();
 		}
-		else {
-			requireStatus(SessionStatus.ACTIVE);
+		if (this.sessionId == null) {
+			throw new IllegalStateException("a compensation needs a session id");
 		}
-		this.endReason = reason;
-		this.nextAttemptAt = now;
-		return move(SessionStatus.ENDING, now, actor, reason, null);
+		this.lastError = truncate(error);
+		return startEnding(EndReason.COMPENSATION, "gateway", now, error);
 	}
 
-	/** The provider confirmed the end (2xx, or 404: already gone). */
-	SessionTransition confirmEnd(Instant now) {
+	/**
+	 * Asks for the end of an ACTIVE session: it becomes ENDING and stays so until the
+	 * provider confirms.
+	 */
+	SessionTransition requestEnd(EndReason reason, String actor, Instant now) {
+		requireStatus(SessionStatus.ACTIVE);
+		return startEnding(reason, actor, now, null);
+	}
+
+	/**
+	 * Records an end asked for while the create is still in flight; it is carried out as
+	 * soon as the open resolves.
+	 */
+	SessionTransition requestEndWhileOpening(EndReason reason, String actor, Instant now) {
+		requireStatus(SessionStatus.OPENING);
+		if (this.endReason == null) {
+			this.endReason = reason;
+		}
+		this.updatedAt = now;
+		return new SessionTransition(this, SessionStatus.OPENING, SessionStatus.OPENING, now, actor, reason,
+				"end asked for while opening");
+	}
+
+	/**
+	 * Another party asks for the end of a session already ENDING: nothing moves, but the
+	 * version changes, so that a refusal seen by the first party cannot undo this end.
+	 */
+	void joinEnd(Instant now) {
 		requireStatus(SessionStatus.ENDING);
-		return finish(now, this.endReason, null);
+		this.updatedAt = now;
+	}
+
+	private SessionTransition startEnding(EndReason reason, String actor, Instant now, @Nullable String detail) {
+		this.endReason = reason;
+		this.nextAttemptAt = now;
+		return move(SessionStatus.ENDING, now, actor, reason, detail);
+	}
+
+	/**
+	 * The provider confirmed an end of this session (2xx, or 404: already gone): whatever
+	 * party asked, the session is over.
+	 */
+	SessionTransition confirmEnd(Instant now) {
+		if (this.status != SessionStatus.ACTIVE && this.status != SessionStatus.ENDING) {
+			throw new IllegalStateException("session " + this.id + " is " + this.status);
+		}
+		return finish(now, (this.endReason != null) ? this.endReason : EndReason.CLIENT, null);
 	}
 
 	/**
@@ -153,13 +208,10 @@ public class Session {
 		this.updatedAt = now;
 	}
 
-	void noteError(String error) {
-		this.lastError = truncate(error);
-	}
-
 	/**
-	 * The provider refused the end as a bad request about this session: it stays active,
-	 * with the refusal kept as its last error.
+	 * The provider refused the end as a bad request about this session: it is ACTIVE
+	 * again, with the refusal kept as its last error. Only the party that moved it to
+	 * ENDING may do this, and only while nobody else touched it since.
 	 */
 	SessionTransition endRefused(String error, Instant now) {
 		requireStatus(SessionStatus.ENDING);
@@ -172,7 +224,7 @@ public class Session {
 
 	/** The provider says the session is over (webhook, 404, terminated status). */
 	SessionTransition endedByProvider(EndReason reason, Instant now) {
-		if (!this.status.isLive() || this.status == SessionStatus.OPENING) {
+		if (this.status != SessionStatus.ACTIVE && this.status != SessionStatus.ENDING) {
 			throw new IllegalStateException("session " + this.id + " is " + this.status);
 		}
 		return finish(now, reason, null);
@@ -183,6 +235,10 @@ public class Session {
 			this.expiresAt = expiresAt;
 			this.updatedAt = now;
 		}
+	}
+
+	long version() {
+		return this.version;
 	}
 
 	private SessionTransition finish(Instant now, @Nullable EndReason reason, @Nullable String detail) {

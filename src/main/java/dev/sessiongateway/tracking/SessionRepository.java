@@ -11,16 +11,12 @@ import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 import org.springframework.data.jpa.repository.Query;
 
 /**
- * Reads tracked sessions. Writes go through {@link SessionTracker}, which owns the
- * transactions.
+ * The session table. Writes go through {@link SessionStore}, which owns the transactions;
+ * other packages read through {@link SessionQueries}.
  */
-public interface SessionRepository extends JpaRepository<Session, Long>, JpaSpecificationExecutor<Session> {
+interface SessionRepository extends JpaRepository<Session, Long>, JpaSpecificationExecutor<Session> {
 
 	Optional<Session> findByLiveKey(String liveKey);
-
-	default Optional<Session> findLive(SessionKey key) {
-		return findByLiveKey(key.liveKey());
-	}
 
 	/** Counts of live sessions by provider, scope and status. */
 	@Query("""

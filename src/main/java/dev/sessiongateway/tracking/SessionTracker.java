@@ -2,260 +2,265 @@ package dev.sessiongateway.tracking;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Records every state change of a session in its own short transaction. Provider calls
- * happen between these transactions, never inside one: the intent is committed before the
- * call and the outcome after it.
+ * Runs every session's lifecycle for every provider: the open flow (intent, call,
+ * outcome), the end flow, and what the provider tells about a session. Each state change
+ * is its own short transaction and a compare-and-set on the row it names; no transaction
+ * is open while a provider is called. Losing a race is a normal outcome: the loser reads
+ * the row again and answers from what it finds.
  */
 @Service
 public class SessionTracker {
 
 	private static final Logger log = LoggerFactory.getLogger(SessionTracker.class);
 
-	private final SessionRepository sessions;
+	private final SessionStore store;
 
-	private final SessionTransitionRepository transitions;
-
-	private final TransactionTemplate tx;
+	private final SessionEnds ends;
 
 	private final Clock clock;
 
-	private final TrackingProperties properties;
-
 	private final MeterRegistry meters;
 
-	SessionTracker(SessionRepository sessions, SessionTransitionRepository transitions,
-			PlatformTransactionManager transactionManager, Clock clock, TrackingProperties properties,
-			MeterRegistry meters) {
-		this.sessions = sessions;
-		this.transitions = transitions;
-		this.tx = new TransactionTemplate(transactionManager);
+	private final Map<String, ProviderSessions<?>> providers;
+
+	SessionTracker(SessionStore store, SessionEnds ends, Clock clock, MeterRegistry meters,
+			List<ProviderSessions<?>> providers) {
+		this.store = store;
+		this.ends = ends;
 		this.clock = clock;
-		this.properties = properties;
 		this.meters = meters;
+		this.providers = providers.stream().collect(Collectors.toMap(ProviderSessions::provider, Function.identity()));
+	}
+
+	/** The names of the providers the gateway knows. */
+	public java.util.Set<String> providers() {
+		return this.providers.keySet();
 	}
 
 	/**
-	 * Records the intent to open a session, before the provider is called.
-	 * @throws SessionAlreadyActiveException if a live session with that id exists
+	 * Opens a session: records the intent, calls the provider, records the outcome, and
+	 * only then answers. A confirmed create is answered only once it is recorded ACTIVE;
+	 * anything that leaves the outcome unknown leaves the row for background work to end.
+	 * @return the provider's reply (a confirmation or a refusal about the request)
+	 * @throws SessionAlreadyActiveException if a live session holds that id
+	 * @throws TrackingUnavailableException if the ledger could not record the session
+	 * @throws RuntimeException the provider's failure, as the port reported it
 	 */
-	public long beginOpen(String provider, String scope, @Nullable String sessionId, String client) {
-		try {
-			return required(this.tx.execute((status) -> {
-				Session session = this.sessions
-					.saveAndFlush(Session.opening(provider, scope, sessionId, client, now()));
-				this.transitions.save(session.opened());
-				return session.getId();
-			}));
-		}
-		catch (DataIntegrityViolationException ex) {
-			if (sessionId != null) {
-				throw new SessionAlreadyActiveException(new SessionKey(provider, scope, sessionId));
+	public <R> R open(ProviderSessions<R> provider, OpenIntent intent, String client) {
+		long id = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now());
+		ProviderOutcome<R> outcome = call(() -> provider.open(intent));
+		switch (outcome) {
+			case ProviderOutcome.Confirmed<R> confirmed -> {
+				confirmOpen(provider, id, confirmed.facts());
+				return confirmed.reply();
 			}
-			throw ex;
+			case ProviderOutcome.Refused<R> refused -> {
+				failOpen(id, provider.provider() + " refused the create");
+				return refused.reply();
+			}
+			case ProviderOutcome.Failed<R> failed -> {
+				failOpen(id, ProviderOutcome.describe(failed.failure()));
+				throw failed.failure();
+			}
+			case ProviderOutcome.Uncertain<R> uncertain -> {
+				settleUncertainOpen(id, uncertain.sessionId(), ProviderOutcome.describe(uncertain.failure()));
+				throw uncertain.failure();
+			}
 		}
 	}
 
-	/** The provider confirmed the create: the session is ACTIVE. */
-	public void confirmOpen(long id, @Nullable String sessionId, @Nullable String pathwayId,
-			@Nullable Instant expiresAt) {
+	private <R> void confirmOpen(ProviderSessions<R> provider, long id, SessionFacts facts) {
+		boolean endAtOnce;
 		try {
-			change(id, (session) -> session.confirmOpen(sessionId, pathwayId, expiresAt, now()));
+			endAtOnce = confirm(id, facts);
 		}
-		catch (DataIntegrityViolationException ex) {
-			if (sessionId == null) {
+		catch (RuntimeException ex) {
+			log.error("{} confirmed session row {} but the gateway could not record it; ending it at the provider",
+					provider.provider(), id, ex);
+			settleUncertainOpen(id, facts.sessionId(), "the confirmed create could not be recorded");
+			throw (ex instanceof TrackingUnavailableException unavailable) ? unavailable
+					: new TrackingUnavailableException("the confirmed create could not be recorded", ex);
+		}
+		if (endAtOnce) {
+			this.ends.attempt(provider, id, null);
+		}
+	}
+
+	/**
+	 * Records the confirmation; a provider that hands out an id the ledger still holds as
+	 * live has ended that older session, which is recorded so the new one is tracked.
+	 * @return whether an end was asked for while the session was opening
+	 */
+	private boolean confirm(long id, SessionFacts facts) {
+		Instant now = now();
+		try {
+			return this.store.change(id, (session, history) -> {
+				session.confirmOpen(facts, now).forEach(history);
+				return session.getStatus() == SessionStatus.ENDING;
+			});
+		}
+		catch (org.springframework.dao.DataIntegrityViolationException ex) {
+			Session row = this.store.find(id).orElseThrow(() -> ex);
+			String sessionId = facts.sessionId();
+			Optional<Session> older = (sessionId != null)
+					? this.store.findLive(new SessionKey(row.getProvider(), row.getScope(), sessionId))
+					: Optional.empty();
+			if (older.isEmpty() || older.get().getId() == id) {
 				throw ex;
 			}
-			// The provider handed out an id the gateway still holds as live: that older
-			// session
-			// is over at the provider, and the new one must be tracked.
-			Session session = this.sessions.findById(id).orElseThrow(() -> ex);
-			markEnded(new SessionKey(session.getProvider(), session.getScope(), sessionId), EndReason.PROVIDER_ENDED);
-			change(id, (fresh) -> fresh.confirmOpen(sessionId, pathwayId, expiresAt, now()));
+			log.info("{} handed out session id of row {} again; recording that older session as ended",
+					row.getProvider(), older.get().getId());
+			this.ends.endedByProvider(older.get().getId(), EndReason.PROVIDER_ENDED);
+			return this.store.change(id, (session, history) -> {
+				session.confirmOpen(facts, now).forEach(history);
+				return session.getStatus() == SessionStatus.ENDING;
+			});
 		}
 	}
 
-	/** The create certainly did not open a session at the provider. */
-	public void failOpen(long id, String error) {
-		change(id, (session) -> session.failOpen(error, now()));
-		this.meters.counter("gateway.sessions.open.failed").increment();
+	private void failOpen(long id, String error) {
+		try {
+			this.store.change(id, (session, history) -> {
+				history.accept(session.failOpen(error, now()));
+				return true;
+			});
+			this.meters.counter("gateway.sessions.open.failed").increment();
+		}
+		catch (RuntimeException ex) {
+			log.error("could not record the failed open of session row {}; recovery will settle it", id, ex);
+		}
 	}
 
 	/**
-	 * The create's outcome is unknown but the session id is: an end is queued so that no
-	 * session is left open at the provider.
+	 * The provider may have created the session: with a known id it is ended
+	 * (COMPENSATION); without one nothing can be ended, so it is recorded FAILED and
+	 * counted.
 	 */
-	public void compensate(long id, String error) {
-		change(id, (session) -> {
-			SessionTransition transition = session.requestEnd(EndReason.COMPENSATION, "gateway", now());
-			session.noteError(error);
-			return transition;
-		});
-		this.meters.counter("gateway.sessions.open.uncertain", "action", "compensate").increment();
-	}
-
-	/** The create's outcome is unknown and so is the session id: nothing can be ended. */
-	public void failUncertainOpen(long id, String error) {
-		change(id, (session) -> session.failOpen("outcome unknown: " + error, now()));
-		this.meters.counter("gateway.sessions.open.uncertain", "action", "failed").increment();
+	private void settleUncertainOpen(long id, @Nullable String sessionId, String error) {
+		try {
+			boolean compensated = this.store.change(id, (session, history) -> {
+				if (session.getStatus() != SessionStatus.OPENING) {
+					return session.getStatus() == SessionStatus.ENDING;
+				}
+				if (session.getSessionId() == null && sessionId == null) {
+					history.accept(session.failOpen("outcome unknown: " + error, now()));
+					return false;
+				}
+				history.accept(session.compensate(sessionId, error, now()));
+				return true;
+			});
+			this.meters.counter("gateway.sessions.open.uncertain", "action", compensated ? "compensate" : "failed")
+				.increment();
+		}
+		catch (RuntimeException ex) {
+			log.error("could not record the uncertain open of session row {}; recovery will settle it", id, ex);
+		}
 	}
 
 	/**
-	 * Ends a session: records ENDING, calls the provider (a few times while the caller
-	 * waits), and records the outcome. An end the provider does not confirm stays ENDING
-	 * for background work. A session the gateway does not track is ended at the provider
+	 * Ends a session a caller names: records the end, makes one attempt at the provider,
+	 * and records the outcome. What the provider does not confirm stays ENDING for
+	 * background work. A session the ledger does not hold live is ended at the provider
 	 * all the same.
 	 */
-	public <R> EndResult<R> end(SessionKey key, String actor, EndReason reason, Supplier<EndAttempt<R>> call) {
-		Optional<EndStart> start = startEnd(key, actor, reason);
-		if (start.isEmpty()) {
-			this.meters.counter("gateway.sessions.untracked.ends", "provider", key.provider()).increment();
-			log.info("ending untracked {} session", key.provider());
-			EndAttempt<R> attempt = call.get();
-			if (attempt.outcome() == EndAttempt.Outcome.FAILED && attempt.failure() != null) {
-				throw attempt.failure();
-			}
-			return new EndResult.Answered<>(required(attempt.reply()));
-		}
-		long id = start.get().id();
-		for (int tries = 1;; tries++) {
-			EndAttempt<R> attempt = call.get();
-			switch (attempt.outcome()) {
-				case CONFIRMED -> {
-					changeIf(id, SessionStatus.ENDING, (session) -> session.confirmEnd(now()));
-					return new EndResult.Answered<>(required(attempt.reply()));
-				}
-				case REFUSED -> {
-					String error = "provider refused the end";
-					if (start.get().wasActive()) {
-						changeIf(id, SessionStatus.ENDING, (session) -> session.endRefused(error, now()));
-					}
-					else {
-						recordFailedAttempt(id, error);
-					}
-					return new EndResult.Answered<>(required(attempt.reply()));
-				}
-				case FAILED -> {
-					recordFailedAttempt(id, attempt.error());
-					if (tries >= this.properties.inlineEndAttempts()) {
-						return new EndResult.Pending<>(id, key.sessionId(), attempt.error());
-					}
-					pause();
-				}
-			}
-		}
-	}
-
-	/** Ends a session through its provider's port (ops force-ends, background work). */
-	public EndResult<?> end(ProviderSessions<?> provider, SessionKey key, String actor, EndReason reason) {
-		return endThrough(provider, key, actor, reason);
-	}
-
-	private <R> EndResult<R> endThrough(ProviderSessions<R> provider, SessionKey key, String actor, EndReason reason) {
-		return end(key, actor, reason, () -> provider.end(key.scope(), key.sessionId()));
+	public <R> EndResult<R> end(ProviderSessions<R> provider, SessionKey key, String actor, EndReason reason) {
+		return this.ends.end(provider, key, actor, reason);
 	}
 
 	/**
-	 * The session is over at the provider; returns false when no live session matched.
+	 * Force-ends exactly this row through its provider (ops).
+	 * @return empty when the row is not live (it is left as it is)
 	 */
-	public boolean markEnded(SessionKey key, EndReason reason) {
-		return required(this.tx.execute((status) -> this.sessions.findLive(key)
+	public Optional<EndResult<?>> endRow(long id, String actor, EndReason reason) {
+		Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
+		return this.ends.endRow(provider(row), id, actor, reason);
+	}
+
+	/** One more end attempt for an ENDING row (background work). */
+	public EndResult<?> retryEnd(long id) {
+		Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
+		return this.ends.attempt(provider(row), id, null);
+	}
+
+	/**
+	 * The provider says a session ended at {@code happenedAt} (a webhook): the row that
+	 * was live then is recorded ENDED; a row opened later is left alone. A row still
+	 * OPENING gets the end recorded, carried out once its open resolves.
+	 * @return false when the gateway never tracked that session
+	 */
+	public boolean endedAtProvider(SessionKey key, Instant happenedAt, EndReason reason) {
+		this.store.findLive(key)
+			.filter((row) -> !row.getCreatedAt().isAfter(happenedAt))
+			.ifPresent((row) -> this.ends.endedByProvider(row.getId(), reason));
+		return this.store.everTracked(key);
+	}
+
+	/**
+	 * Asks the provider about a session and records what it says about the row that was
+	 * live when the question was sent: that it is over, or until when it lives.
+	 */
+	public <R> R status(ProviderSessions<R> provider, SessionKey key) {
+		return observe(key, () -> provider.status(key.scope(), key.sessionId()));
+	}
+
+	/**
+	 * Makes a provider call about one session (a read, a terminate) and records what its
+	 * confirmed answer says, on the row that was live before the call went out (none when
+	 * {@code key} is null).
+	 * @throws RuntimeException the provider's failure
+	 */
+	public <R> R observe(@Nullable SessionKey key, Supplier<ProviderOutcome<R>> request) {
+		Optional<Long> row = (key != null) ? this.store.findLive(key)
 			.filter((session) -> session.getStatus() != SessionStatus.OPENING)
-			.map((session) -> {
-				this.transitions.save(session.endedByProvider(reason, now()));
-				return true;
-			})
-			.orElse(false)));
+			.map(Session::getId) : Optional.empty();
+		ProviderOutcome<R> outcome = call(request);
+		return switch (outcome) {
+			case ProviderOutcome.Confirmed<R> confirmed -> {
+				row.ifPresent((id) -> this.ends.learn(id, confirmed.facts()));
+				yield confirmed.reply();
+			}
+			case ProviderOutcome.Refused<R> refused -> refused.reply();
+			case ProviderOutcome.Failed<R> failed -> throw failed.failure();
+			case ProviderOutcome.Uncertain<R> uncertain -> throw uncertain.failure();
+		};
 	}
 
-	/** Whether a session with this key was ever recorded, live or not. */
-	public boolean everTracked(SessionKey key) {
-		return this.sessions.existsByProviderAndScopeAndSessionId(key.provider(), key.scope(), key.sessionId());
+	private ProviderSessions<?> provider(Session row) {
+		ProviderSessions<?> provider = this.providers.get(row.getProvider());
+		if (provider == null) {
+			throw new IllegalStateException("no provider named " + row.getProvider() + " is configured");
+		}
+		return provider;
 	}
 
-	/** The provider reports the session alive, with this expiry. */
-	public void refreshExpiry(SessionKey key, @Nullable Instant expiresAt) {
-		this.tx.executeWithoutResult((status) -> this.sessions.findLive(key)
-			.ifPresent((session) -> session.refreshExpiry(expiresAt, now())));
-	}
-
-	private Optional<EndStart> startEnd(SessionKey key, String actor, EndReason reason) {
+	/** A port must not throw; if one does, the provider may have acted. */
+	static <R> ProviderOutcome<R> call(Supplier<ProviderOutcome<R>> request) {
 		try {
-			return required(this.tx.execute((status) -> this.sessions.findLive(key)
-				.filter((session) -> session.getStatus() != SessionStatus.OPENING)
-				.map((session) -> {
-					boolean active = session.getStatus() == SessionStatus.ACTIVE;
-					if (active) {
-						this.transitions.save(session.requestEnd(reason, actor, now()));
-					}
-					return new EndStart(session.getId(), active);
-				})));
+			return request.get();
 		}
-		catch (ObjectOptimisticLockingFailureException ex) {
-			// Another request changed the session at the same moment: look again.
-			return startEnd(key, actor, reason);
-		}
-	}
-
-	private void recordFailedAttempt(long id, String error) {
-		Instant now = now();
-		Instant next = now.plus(this.properties.retryBackoff());
-		this.tx.executeWithoutResult((status) -> this.sessions.findById(id)
-			.filter((session) -> session.getStatus() == SessionStatus.ENDING)
-			.ifPresent((session) -> session.endAttemptFailed(error, next, now)));
-	}
-
-	private void change(long id, Function<Session, SessionTransition> transition) {
-		this.tx.executeWithoutResult((status) -> {
-			Session session = this.sessions.findById(id)
-				.orElseThrow(() -> new IllegalStateException("no session " + id));
-			this.transitions.save(transition.apply(session));
-			this.sessions.flush();
-		});
-	}
-
-	private void changeIf(long id, SessionStatus expected, Function<Session, SessionTransition> transition) {
-		this.tx.executeWithoutResult((status) -> this.sessions.findById(id)
-			.filter((session) -> session.getStatus() == expected)
-			.ifPresent((session) -> this.transitions.save(transition.apply(session))));
-	}
-
-	private void pause() {
-		try {
-			Thread.sleep(this.properties.inlineEndBackoff());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		catch (RuntimeException ex) {
+			log.warn("a provider call failed unexpectedly", ex);
+			return new ProviderOutcome.Uncertain<>(ex, null);
 		}
 	}
 
 	private Instant now() {
 		return this.clock.instant();
-	}
-
-	private static <T> T required(@Nullable T value) {
-		if (value == null) {
-			throw new IllegalStateException("unexpected null");
-		}
-		return value;
-	}
-
-	private record EndStart(long id, boolean wasActive) {
 	}
 
 }

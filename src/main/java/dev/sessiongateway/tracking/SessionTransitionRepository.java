@@ -8,7 +8,7 @@ import org.springframework.data.jpa.repository.Query;
 /**
  * A session's history, oldest first.
  */
-public interface SessionTransitionRepository extends JpaRepository<SessionTransition, Long> {
+interface SessionTransitionRepository extends JpaRepository<SessionTransition, Long> {
 
 	@Query("select t from SessionTransition t where t.session.id = :sessionId order by t.id")
 	List<SessionTransition> historyOf(long sessionId);

@@ -1,5 +1,8 @@
 package dev.sessiongateway.upstream;
 
+import java.util.function.Function;
+import java.util.function.Supplier;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -10,12 +13,14 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
-import dev.sessiongateway.tracking.EndAttempt;
+import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.EndResult;
+import dev.sessiongateway.tracking.ProviderOutcome;
+import dev.sessiongateway.tracking.SessionFacts;
 
 /**
- * Turns provider answers into responses for the caller, and provider end calls into
- * {@link EndAttempt}s.
+ * Turns provider answers into {@link ProviderOutcome}s for tracking, and into responses
+ * for the caller.
  */
 public final class ProviderReplies {
 
@@ -55,6 +60,8 @@ public final class ProviderReplies {
 			case EndResult.Pending<UpstreamResponse> pending -> ResponseEntity.status(HttpStatus.ACCEPTED)
 				.cacheControl(CacheControl.noStore())
 				.body(pending.accepted());
+			case EndResult.Settled<UpstreamResponse> settled ->
+				throw new IllegalStateException("an end request always reaches the provider or is pending");
 		};
 	}
 
@@ -81,17 +88,60 @@ public final class ProviderReplies {
 	}
 
 	/**
-	 * Calls a provider's end operation: 2xx or 404 confirm the end, any other answer
-	 * about the request refuses it, and every failure is recorded for another try.
+	 * Calls a provider's create: a 2xx answer is read by {@code confirm} (which throws
+	 * {@link UpstreamException} for a reply it cannot use), a 4xx answer refuses, and a
+	 * failure after which a session may exist (5xx, timeout, reset, unreadable reply) is
+	 * uncertain.
 	 */
-	public static EndAttempt<UpstreamResponse> attemptEnd(java.util.function.Supplier<UpstreamResponse> call) {
+	public static ProviderOutcome<UpstreamResponse> create(Supplier<UpstreamResponse> call,
+			Function<UpstreamResponse, SessionFacts> confirm) {
+		UpstreamResponse response;
 		try {
-			UpstreamResponse response = call.get();
-			return (response.isSuccess() || response.isNotFound()) ? EndAttempt.confirmed(response)
-					: EndAttempt.refused(response);
+			response = call.get();
 		}
 		catch (UpstreamException ex) {
-			return EndAttempt.failed(ex);
+			return ex.mayHaveCreated() ? new ProviderOutcome.Uncertain<>(ex, null)
+					: new ProviderOutcome.Failed<>(ex, ex.retryAfter());
+		}
+		if (!response.isSuccess()) {
+			return new ProviderOutcome.Refused<>(response);
+		}
+		try {
+			return new ProviderOutcome.Confirmed<>(response, confirm.apply(response));
+		}
+		catch (UpstreamException ex) {
+			return new ProviderOutcome.Uncertain<>(ex, null);
+		}
+	}
+
+	/**
+	 * Calls a provider's end: 2xx or 404 confirm the session is gone, any other answer
+	 * about the request refuses it, and every failure is worth another try.
+	 */
+	public static ProviderOutcome<UpstreamResponse> end(Supplier<UpstreamResponse> call) {
+		return observe(call, (response) -> SessionFacts.ended(EndReason.CLIENT));
+	}
+
+	/**
+	 * Calls a provider about one session (read, terminate): a 404 says the session is
+	 * gone, a 2xx answer is read by {@code facts}, any other answer refuses.
+	 */
+	public static ProviderOutcome<UpstreamResponse> observe(Supplier<UpstreamResponse> call,
+			Function<UpstreamResponse, SessionFacts> facts) {
+		UpstreamResponse response;
+		try {
+			response = call.get();
+			if (response.isNotFound()) {
+				return new ProviderOutcome.Confirmed<>(response, SessionFacts.ended(EndReason.PROVIDER_GONE));
+			}
+			if (!response.isSuccess()) {
+				return new ProviderOutcome.Refused<>(response);
+			}
+			return new ProviderOutcome.Confirmed<>(response, facts.apply(response));
+		}
+		catch (UpstreamException ex) {
+			return ex.isUncertain() ? new ProviderOutcome.Uncertain<>(ex, null)
+					: new ProviderOutcome.Failed<>(ex, ex.retryAfter());
 		}
 	}
 

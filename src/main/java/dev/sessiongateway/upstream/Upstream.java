@@ -23,7 +23,6 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
 
 /**
  * One provider's outbound HTTP: a {@link RestClient} over a pooled Apache HttpClient that
@@ -44,7 +43,7 @@ public final class Upstream implements AutoCloseable {
 
 	private final OutboundRateLimiter rateLimiter;
 
-	private final CircuitBreaker circuit;
+	private final ProviderGuards guards;
 
 	private final MeterRegistry meters;
 
@@ -63,7 +62,7 @@ public final class Upstream implements AutoCloseable {
 		this.secrets = secrets.stream().filter((secret) -> !secret.isBlank()).toList();
 		this.meters = meters;
 		this.rateLimiter = new OutboundRateLimiter(settings.rateLimitPerMinute());
-		this.circuit = new CircuitBreaker(settings.circuitFailureThreshold(), settings.circuitOpenFor());
+		this.guards = new ProviderGuards(settings, meters);
 		this.httpClient = PooledHttpClients.create(settings);
 		this.rest = builder.clone()
 			.requestFactory(new HttpComponentsClientHttpRequestFactory(this.httpClient))
@@ -84,12 +83,6 @@ public final class Upstream implements AutoCloseable {
 	 */
 	public UpstreamResponse exchange(HttpMethod method, String uriTemplate, Consumer<HttpHeaders> headers,
 			byte @Nullable [] body, Object... uriVariables) {
-		long openFor = this.circuit.tryAcquire();
-		if (openFor > 0) {
-			this.meters.counter("gateway.upstream.circuit.refused", "provider", this.settings.name()).increment();
-			throw new UpstreamException(UpstreamException.Kind.CIRCUIT_OPEN,
-					this.settings.name() + " kept failing; the gateway pauses calls to it.", openFor);
-		}
 		long wait = this.rateLimiter.tryAcquire();
 		if (wait > 0) {
 			this.meters.counter("gateway.upstream.limited", "provider", this.settings.name()).increment();
@@ -97,18 +90,15 @@ public final class Upstream implements AutoCloseable {
 					"The gateway's request budget for " + this.settings.name() + " is used up.", wait);
 		}
 		try {
-			UpstreamResponse response = UpstreamFailures.checkStatus(this.settings,
-					send(method, uriTemplate, headers, body, uriVariables));
-			this.circuit.succeeded();
-			return response;
+			return this.guards.call(() -> UpstreamFailures.checkStatus(this.settings,
+					send(method, uriTemplate, headers, body, uriVariables)));
 		}
 		catch (UpstreamException ex) {
-			if (!ex.isProviderFailure()) {
-				this.circuit.succeeded();
+			if (ex.kind() == UpstreamException.Kind.CIRCUIT_OPEN) {
+				this.meters.counter("gateway.upstream.circuit.refused", "provider", this.settings.name()).increment();
 			}
-			else if (this.circuit.failed()) {
-				log.warn("{} failed {} times in a row; pausing calls for {} s", this.settings.name(),
-						this.settings.circuitFailureThreshold(), this.settings.circuitOpenFor().toSeconds());
+			else if (ex.kind() == UpstreamException.Kind.LOCAL_LIMIT) {
+				this.meters.counter("gateway.upstream.limited", "provider", this.settings.name()).increment();
 			}
 			throw ex;
 		}
@@ -127,13 +117,16 @@ public final class Upstream implements AutoCloseable {
 			return request.exchange((req, res) -> read(res), true);
 		}
 		catch (ResourceAccessException ex) {
-			UpstreamException failure = UpstreamFailures.classify(this.settings, ex.getCause());
-			if (failure.kind() == UpstreamException.Kind.LOCAL_LIMIT) {
-				this.meters.counter("gateway.upstream.limited", "provider", this.settings.name()).increment();
-			}
-			throw failure;
+			throw UpstreamFailures.classify(this.settings, ex.getCause());
 		}
-		catch (RestClientException ex) {
+		catch (UpstreamException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// RestClientException, an unparsable header, any other surprise while
+			// reading:
+			// the request went out, so the provider may have acted.
+			log.debug("{} reply could not be read: {}", this.settings.name(), ex.getClass().getName());
 			throw new UpstreamException(UpstreamException.Kind.MALFORMED,
 					this.settings.name() + " sent a reply the gateway could not read.");
 		}
@@ -141,6 +134,7 @@ public final class Upstream implements AutoCloseable {
 
 	private UpstreamResponse read(ClientHttpResponse response) throws IOException {
 		noticeDeprecation(response.getHeaders());
+		// An unparsable Content-Type throws here, and is read as a malformed reply.
 		MediaType contentType = response.getHeaders().getContentType();
 		long limit = this.settings.maxResponseSize().toBytes();
 		UpstreamFailures.checkRateLimited(this.settings, response);

@@ -1,5 +1,6 @@
 package dev.sessiongateway.upstream;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -18,8 +19,16 @@ public class UpstreamException extends ProblemException {
 
 		/** The provider refused the gateway's own key (401/403). */
 		REJECTED_CREDENTIALS(ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, false),
-		/** The provider answered with a server error or a redirect. */
+		/**
+		 * The provider answered with a redirect or another status the gateway does not
+		 * follow.
+		 */
 		UNAVAILABLE(ProblemCode.UPSTREAM_UNAVAILABLE, false),
+		/**
+		 * The provider answered with a server error (5xx): to a create, from its edge or
+		 * after it acted, so a create's outcome is unknown.
+		 */
+		SERVER_ERROR(ProblemCode.UPSTREAM_UNAVAILABLE, false),
 		/**
 		 * The request never reached the provider (connection refused, no route, connect
 		 * timeout).
@@ -77,7 +86,7 @@ public class UpstreamException extends ProblemException {
 	 */
 	boolean isProviderFailure() {
 		return switch (this.kind) {
-			case UNAVAILABLE, UNREACHABLE, RESET, MALFORMED, TIMED_OUT -> true;
+			case UNAVAILABLE, SERVER_ERROR, UNREACHABLE, RESET, MALFORMED, TIMED_OUT -> true;
 			case REJECTED_CREDENTIALS, RATE_LIMITED, LOCAL_LIMIT, CIRCUIT_OPEN -> false;
 		};
 	}
@@ -88,6 +97,20 @@ public class UpstreamException extends ProblemException {
 	 */
 	public boolean isUncertain() {
 		return this.kind.uncertain;
+	}
+
+	/**
+	 * True when a create that failed this way may still have opened a session: every
+	 * uncertain failure, and any 5xx answer.
+	 */
+	public boolean mayHaveCreated() {
+		return this.kind.uncertain || this.kind == Kind.SERVER_ERROR;
+	}
+
+	/** The provider's (or the gateway's own limit's) hint of when to try again. */
+	public @Nullable Duration retryAfter() {
+		Long seconds = retryAfterSeconds();
+		return (seconds != null) ? Duration.ofSeconds(seconds) : null;
 	}
 
 }

@@ -67,7 +67,7 @@ final class UpstreamFailures {
 					name + " rejected the gateway's credentials.");
 		}
 		if (status >= 500) {
-			throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, name + " answered " + status + ".");
+			throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR, name + " answered " + status + ".");
 		}
 		if (status < 200 || (status >= 300 && status < 400)) {
 			throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE,

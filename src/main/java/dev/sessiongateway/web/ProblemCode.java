@@ -20,6 +20,7 @@ public enum ProblemCode {
 	UPSTREAM_REJECTED_CREDENTIALS(HttpStatus.BAD_GATEWAY, "Upstream rejected the gateway's credentials"),
 	UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "Upstream unavailable"),
 	CIRCUIT_OPEN(HttpStatus.SERVICE_UNAVAILABLE, "Circuit open"),
+	TRACKING_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Tracking unavailable"),
 	UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "Upstream timeout");
 
 	private final HttpStatus status;

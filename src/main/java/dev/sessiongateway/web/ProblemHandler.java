@@ -26,6 +26,10 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import dev.sessiongateway.tracking.SessionAlreadyActiveException;
+import dev.sessiongateway.tracking.SessionNotFoundException;
+import dev.sessiongateway.tracking.TrackingUnavailableException;
+
 /**
  * The one place where failures become {@code application/problem+json} responses with a
  * stable {@code code}, and the one place they are logged.
@@ -54,6 +58,30 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
 		}
 		return response.body(problem);
+	}
+
+	@ExceptionHandler(SessionAlreadyActiveException.class)
+	ResponseEntity<ProblemDetail> handleDuplicate(SessionAlreadyActiveException ex, HttpServletRequest request) {
+		return handleProblem(new ProblemException(ProblemCode.SESSION_ALREADY_ACTIVE, String.valueOf(ex.getMessage())),
+				request);
+	}
+
+	@ExceptionHandler(SessionNotFoundException.class)
+	ResponseEntity<ProblemDetail> handleNotFound(SessionNotFoundException ex, HttpServletRequest request) {
+		return handleProblem(new ProblemException(ProblemCode.NOT_FOUND, "No tracked session has that id."), request);
+	}
+
+	/**
+	 * The ledger could not be written: nothing the caller asked for is confirmed, and
+	 * whatever reached a provider is left for background work to end.
+	 */
+	@ExceptionHandler(TrackingUnavailableException.class)
+	ResponseEntity<ProblemDetail> handleTrackingUnavailable(TrackingUnavailableException ex,
+			HttpServletRequest request) {
+		log.error("{} {}: the session ledger is unavailable", request.getMethod(), request.getRequestURI(), ex);
+		return handleProblem(new ProblemException(ProblemCode.TRACKING_UNAVAILABLE,
+				"The gateway could not record the session; nothing is confirmed. Try again shortly.", List.of(), 1L),
+				request);
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -88,6 +88,26 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void anExpiryTheGatewayCannotHoldIsRecordedAsUnknownAndTheSessionTracked() {
+		for (String reply : java.util.List.of("{\"session_id\":\"ws_x\",\"expires_in\":9223372036854775807}",
+				"{\"session_id\":\"ws_x\",\"expires_at\":-9223372036854775808}",
+				"{\"session_id\":\"ws_x\",\"expires_at\":\"+300000-01-01T00:00:00Z\"}",
+				"{\"session_id\":\"ws_x\",\"expires_at\":9223372036854775807}")) {
+			cleanSlate();
+			createAnswers(201, reply);
+
+			HttpResponse<String> response = open();
+
+			assertThat(response.statusCode()).as(reply).isEqualTo(201);
+			assertThat(response.body()).isEqualTo(reply);
+			Session session = onlySession();
+			assertThat(session.getStatus()).as(reply).isEqualTo(SessionStatus.ACTIVE);
+			assertThat(session.getSessionId()).isEqualTo("ws_x");
+			assertThat(session.getExpiresAt()).as(reply).isNull();
+		}
+	}
+
+	@Test
 	void openWithoutAnAvatarIdIsRefusedBeforeAnythingIsSent() {
 		HttpResponse<String> response = send("POST", "/konpro" + SESSIONS, SERVICE_KEY, "{\"settings\":{}}");
 

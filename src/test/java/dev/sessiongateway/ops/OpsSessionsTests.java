@@ -18,10 +18,6 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.sessiongateway.GatewayTestSupport;
-import dev.sessiongateway.tracking.EndAttempt;
-import dev.sessiongateway.tracking.EndReason;
-import dev.sessiongateway.tracking.SessionKey;
-import dev.sessiongateway.tracking.SessionTracker;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -33,26 +29,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OpsSessionsTests extends GatewayTestSupport {
 
-	@Autowired
-	private SessionTracker tracker;
-
 	private long active(String provider, String scope, String sessionId, String client) {
-		long id = this.tracker.beginOpen(provider, scope, sessionId, client);
-		this.tracker.confirmOpen(id, null, null, null);
-		return id;
+		return seedActive(provider, scope, sessionId, client);
 	}
 
 	private long failed(String sessionId) {
-		long id = this.tracker.beginOpen("pathors", "proj-a", sessionId, "orders-service");
-		this.tracker.failOpen(id, "refused");
-		return id;
+		return seedFailed("pathors", "proj-a", sessionId, "orders-service");
 	}
 
 	private long ended(String sessionId) {
-		long id = active("pathors", "proj-a", sessionId, "orders-service");
-		this.tracker.end(new SessionKey("pathors", "proj-a", sessionId), "orders-service", EndReason.CLIENT,
-				() -> EndAttempt.confirmed("ok"));
-		return id;
+		return seedEnded("pathors", "proj-a", sessionId, "orders-service");
 	}
 
 	private JsonNode list(String query) {
@@ -260,7 +246,7 @@ class OpsSessionsTests extends GatewayTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(json(response).path("status").asString()).isEqualTo("ENDING");
-		assertThat(this.sessions.findById(id).orElseThrow().getStatus()).hasToString("ENDING");
+		assertThat(this.sessions.find(id).orElseThrow().getStatus()).hasToString("ENDING");
 	}
 
 	@Test
@@ -282,9 +268,7 @@ class OpsSessionsTests extends GatewayTestSupport {
 		active("pathors", "proj-a", "a2", "orders-service");
 		active("konpro", "test-account", "k1", "orders-service");
 		failed("f1");
-		long pending = active("pathors", "proj-b", "p1", "orders-service");
-		this.tracker.end(new SessionKey("pathors", "proj-b", "p1"), "orders-service", EndReason.CLIENT,
-				() -> EndAttempt.failed(new IllegalStateException("down")));
+		long pending = seedEnding("pathors", "proj-b", "p1", "orders-service");
 
 		JsonNode stats = json(read("/ops/sessions/stats", OPS_KEY));
 

@@ -61,9 +61,14 @@ class PathorsClientTests {
 	}
 
 	private PathorsClient client(String baseUrl, int rateLimit, int circuitThreshold, Duration circuitOpenFor) {
+		return client(baseUrl, rateLimit, circuitThreshold, circuitOpenFor, 4);
+	}
+
+	private PathorsClient client(String baseUrl, int rateLimit, int circuitThreshold, Duration circuitOpenFor,
+			int maxConnections) {
 		PathorsProperties properties = new PathorsProperties(baseUrl, "dk_client_test",
 				Map.of("special", new PathorsProperties.Project("dk_special")), null, Duration.ofMillis(500),
-				Duration.ofMillis(400), 4, Duration.ofMillis(200), rateLimit, DataSize.ofKilobytes(64),
+				Duration.ofMillis(400), maxConnections, Duration.ofMillis(200), rateLimit, DataSize.ofKilobytes(64),
 				circuitThreshold, circuitOpenFor);
 		return new PathorsClient(properties, RestClient.builder(), this.meters);
 	}
@@ -129,8 +134,8 @@ class PathorsClientTests {
 		var cases = java.util.List.of(new Case(401, null, UpstreamException.Kind.REJECTED_CREDENTIALS),
 				new Case(403, null, UpstreamException.Kind.REJECTED_CREDENTIALS),
 				new Case(429, null, UpstreamException.Kind.RATE_LIMITED),
-				new Case(500, null, UpstreamException.Kind.UNAVAILABLE),
-				new Case(503, null, UpstreamException.Kind.UNAVAILABLE),
+				new Case(500, null, UpstreamException.Kind.SERVER_ERROR),
+				new Case(503, null, UpstreamException.Kind.SERVER_ERROR),
 				new Case(301, null, UpstreamException.Kind.UNAVAILABLE),
 				new Case(0, Fault.CONNECTION_RESET_BY_PEER, UpstreamException.Kind.RESET),
 				new Case(0, Fault.EMPTY_RESPONSE, UpstreamException.Kind.RESET),
@@ -208,8 +213,8 @@ class PathorsClientTests {
 		PathorsClient guarded = client(this.server.baseUrl(), 0, 2, Duration.ofMillis(300));
 		this.server.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(503)));
 		try {
-			assertThat(failureOf(() -> guarded.get("p", "1"))).isEqualTo(UpstreamException.Kind.UNAVAILABLE);
-			assertThat(failureOf(() -> guarded.get("p", "2"))).isEqualTo(UpstreamException.Kind.UNAVAILABLE);
+			assertThat(failureOf(() -> guarded.get("p", "1"))).isEqualTo(UpstreamException.Kind.SERVER_ERROR);
+			assertThat(failureOf(() -> guarded.get("p", "2"))).isEqualTo(UpstreamException.Kind.SERVER_ERROR);
 
 			assertThatExceptionOfType(UpstreamException.class).isThrownBy(() -> guarded.get("p", "3"))
 				.satisfies((ex) -> {
@@ -223,6 +228,56 @@ class PathorsClientTests {
 			assertThat(guarded.get("p", "4").status()).isEqualTo(200);
 			assertThat(guarded.get("p", "5").status()).isEqualTo(200);
 			this.server.verify(4, getRequestedFor(anyUrl()));
+		}
+		finally {
+			guarded.destroy();
+		}
+	}
+
+	@Test
+	void aReplyWithAnUnparsableContentTypeIsMalformedAndATrialCallEndingSoDoesNotJamTheCircuit() throws Exception {
+		PathorsClient guarded = client(this.server.baseUrl(), 0, 2, Duration.ofMillis(300));
+		try {
+			this.server.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(503)));
+			failureOf(() -> guarded.get("p", "1"));
+			failureOf(() -> guarded.get("p", "2"));
+			assertThat(failureOf(() -> guarded.get("p", "3"))).isEqualTo(UpstreamException.Kind.CIRCUIT_OPEN);
+			Thread.sleep(400);
+			this.server.stubFor(get(anyUrl())
+				.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "no media type").withBody("{}")));
+
+			assertThat(failureOf(() -> guarded.get("p", "trial"))).isEqualTo(UpstreamException.Kind.MALFORMED);
+
+			Thread.sleep(400);
+			this.server.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
+			assertThat(guarded.get("p", "next trial").status()).isEqualTo(200);
+			assertThat(guarded.get("p", "closed again").status()).isEqualTo(200);
+		}
+		finally {
+			guarded.destroy();
+		}
+	}
+
+	@Test
+	void aCallHeldBackByAFullPoolNeitherCountsNorResetsTheFailureCount() throws Exception {
+		PathorsClient guarded = client(this.server.baseUrl(), 0, 2, Duration.ofSeconds(30), 1);
+		try {
+			this.server.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(503)));
+			this.server.stubFor(get(urlEqualTo("/v1/projects/p/sessions/slow"))
+				.willReturn(aResponse().withStatus(503).withFixedDelay(350)));
+			assertThat(failureOf(() -> guarded.get("p", "1"))).isEqualTo(UpstreamException.Kind.SERVER_ERROR);
+			var slow = java.util.concurrent.CompletableFuture.supplyAsync(
+					() -> failureOf(() -> guarded.get("p", "slow")),
+					java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+			while (this.server.findAll(getRequestedFor(urlEqualTo("/v1/projects/p/sessions/slow"))).isEmpty()) {
+				Thread.onSpinWait();
+			}
+
+			assertThat(failureOf(() -> guarded.get("p", "2"))).isEqualTo(UpstreamException.Kind.LOCAL_LIMIT);
+
+			assertThat(slow.get()).isEqualTo(UpstreamException.Kind.SERVER_ERROR);
+			assertThat(failureOf(() -> guarded.get("p", "3"))).as("two provider failures in a row")
+				.isEqualTo(UpstreamException.Kind.CIRCUIT_OPEN);
 		}
 		finally {
 			guarded.destroy();

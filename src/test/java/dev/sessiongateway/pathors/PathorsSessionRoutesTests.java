@@ -151,10 +151,10 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		assertThat(json(response).path("message").asString()).contains("Pathors answered 503");
 		Session session = onlySession();
 		assertThat(session.getStatus()).isEqualTo(SessionStatus.ENDING);
-		assertThat(session.getAttempts()).isEqualTo(2);
+		assertThat(session.getAttempts()).isEqualTo(1);
 		assertThat(session.getLastError()).contains("503");
 		assertThat(session.getNextAttemptAt()).isNotNull();
-		pathors.verify(2, deleteRequestedFor(urlEqualTo(SESSIONS)));
+		pathors.verify(1, deleteRequestedFor(urlEqualTo(SESSIONS)));
 	}
 
 	@Test
@@ -292,8 +292,15 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 						"UPSTREAM_REJECTED_CREDENTIALS", SessionStatus.FAILED),
 				new Case(() -> createAnswers(403, "{\"error\":\"forbidden\"}"), 502, "UPSTREAM_REJECTED_CREDENTIALS",
 						SessionStatus.FAILED),
+				// A 5xx may come from the provider's edge after the session was made.
 				new Case(() -> createAnswers(500, "{\"error\":{\"message\":\"boom at db-7.internal\"}}"), 502,
-						"UPSTREAM_UNAVAILABLE", SessionStatus.FAILED),
+						"UPSTREAM_UNAVAILABLE", SessionStatus.ENDING),
+				new Case(() -> createAnswers(502, "{}"), 502, "UPSTREAM_UNAVAILABLE", SessionStatus.ENDING),
+				new Case(() -> createAnswers(503, "{}"), 502, "UPSTREAM_UNAVAILABLE", SessionStatus.ENDING),
+				new Case(() -> createAnswers(504, "{}"), 502, "UPSTREAM_UNAVAILABLE", SessionStatus.ENDING),
+				new Case(() -> pathors.stubFor(post(urlEqualTo(SESSIONS)).willReturn(aResponse().withStatus(201)
+					.withHeader("Content-Type", "not a media type;;=")
+					.withBody("{\"sessionId\":\"s-1\"}"))), 502, "UPSTREAM_UNAVAILABLE", SessionStatus.ENDING),
 				new Case(() -> createAnswers(429, "{\"error\":\"slow down\"}"), 429, "UPSTREAM_RATE_LIMITED",
 						SessionStatus.FAILED),
 				new Case(() -> createAnswers(302, ""), 502, "UPSTREAM_UNAVAILABLE", SessionStatus.FAILED),

@@ -51,8 +51,8 @@ class PathorsWebhookTests extends GatewayTestSupport {
 			cleanSlate();
 			openTracked("s-1");
 
-			HttpResponse<String> response = deliver(WEBHOOK_SECRET,
-					"{\"event\":\"" + event + "\",\"sessionId\":\"s-1\",\"timestamp\":\"2026-11-01T10:00:00Z\"}");
+			HttpResponse<String> response = deliver(WEBHOOK_SECRET, "{\"event\":\"" + event
+					+ "\",\"sessionId\":\"s-1\",\"timestamp\":\"" + java.time.Instant.now() + "\"}");
 
 			assertThat(response.statusCode()).as(event).isEqualTo(200);
 			Session session = onlySession();

@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Finding the client behind a key, without a Spring context.
@@ -40,7 +41,7 @@ class ClientKeysTests {
 
 		assertThat(keys.find(OLD)).isEqualTo(keys.find(NEW));
 		assertThat(keys.find(NEW).name()).isEqualTo("orders");
-		assertThat(keys.find(NEW).pathorsProjects()).containsExactlyInAnyOrder("p1", "p2");
+		assertThat(keys.find(NEW).scopes()).containsExactly(Map.entry("pathors", Set.of("p1", "p2")));
 		assertThat(keys.find("ops-key").roles()).containsExactly(Role.OPS);
 	}
 
@@ -56,18 +57,35 @@ class ClientKeysTests {
 
 	@Test
 	void projectScopesAndTheKonproFlagDecideWhatAClientMayUse() {
-		GatewayClient scoped = new GatewayClient("a", Set.of(Role.SESSIONS), Set.of("p1"), false);
-		GatewayClient everything = new GatewayClient("b", Set.of(Role.SESSIONS), Set.of("*"), true);
-		GatewayClient ops = new GatewayClient("c", Set.of(Role.OPS), Set.of("*"), true);
+		ClientKeys keys = keys(Map.of("gateway.clients[0].name", "a", "gateway.clients[0].key-sha256", hash("a"),
+				"gateway.clients[0].roles", "sessions", "gateway.clients[0].pathors-projects", "p1",
+				"gateway.clients[1].name", "b", "gateway.clients[1].key-sha256", hash("b"), "gateway.clients[1].roles",
+				"sessions", "gateway.clients[1].pathors-projects", "*", "gateway.clients[1].konpro", "true"));
+		GatewayClient scoped = keys.find("a");
+		GatewayClient everything = keys.find("b");
+		GatewayClient ops = new GatewayClient("c", Set.of(Role.OPS), Map.of("pathors", Set.of("*")));
 
-		assertThat(scoped.mayUsePathorsProject("p1")).isTrue();
-		assertThat(scoped.mayUsePathorsProject("p2")).isFalse();
-		assertThat(scoped.mayUseKonpro()).isFalse();
-		assertThat(everything.mayUsePathorsProject("anything")).isTrue();
-		assertThat(everything.mayUseKonpro()).isTrue();
-		assertThat(ops.mayUsePathorsProject("p1")).isFalse();
-		assertThat(ops.mayUseKonpro()).isFalse();
+		assertThat(scoped.mayUse("pathors", "p1")).isTrue();
+		assertThat(scoped.mayUse("pathors", "p2")).isFalse();
+		assertThat(scoped.mayUse("konpro", "default")).isFalse();
+		assertThat(everything.mayUse("pathors", "anything")).isTrue();
+		assertThat(everything.mayUse("konpro", "any-account")).isTrue();
+		assertThat(ops.mayUse("pathors", "p1")).isFalse();
 		assertThat(List.of(scoped, everything)).allMatch((client) -> client.roles().contains(Role.SESSIONS));
+	}
+
+	@Test
+	void theGenericScopesFormNamesAnyProviderWithoutCodeInSecurity() {
+		ClientKeys keys = keys(Map.of("gateway.clients[0].name", "a", "gateway.clients[0].key-sha256", hash("a"),
+				"gateway.clients[0].roles", "sessions", "gateway.clients[0].scopes.acme", "tenant-1,tenant-2",
+				"gateway.clients[0].scopes.pathors", "p9"));
+		GatewayClient client = keys.find("a");
+
+		assertThat(client.mayUse("acme", "tenant-2")).isTrue();
+		assertThat(client.mayUse("acme", "tenant-3")).isFalse();
+		assertThat(client.mayUse("pathors", "p9")).isTrue();
+		assertThat(client.mayUse("konpro", "default")).isFalse();
+		assertThatExceptionOfType(ForbiddenException.class).isThrownBy(() -> client.requireScope("acme", "other"));
 	}
 
 }

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @DataJpaTest
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
-@Import({ SessionTracker.class, TrackerTestConfiguration.class })
+@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionQueries.class,
+		TrackerTestConfiguration.class })
 abstract class SessionTrackingContract {
 
 	@Autowired
@@ -40,18 +41,29 @@ abstract class SessionTrackingContract {
 	SessionTransitionRepository transitions;
 
 	@Autowired
+	FakeProvider provider;
+
+	@Autowired
 	JdbcTemplate jdbc;
 
 	@BeforeEach
 	void empty() {
 		this.jdbc.update("delete from session_transition");
 		this.jdbc.update("delete from tracked_session");
+		this.provider.reset();
 	}
 
-	private long active(String sessionId) {
-		long id = this.tracker.beginOpen("pathors", "proj-a", sessionId, "svc");
-		this.tracker.confirmOpen(id, null, "pw", null);
-		return id;
+	private long open(String scope, String sessionId) {
+		this.tracker.open(this.provider, new OpenIntent(scope, sessionId, new byte[0]), "svc");
+		return this.sessions.findByLiveKey(key(scope, sessionId).liveKey()).orElseThrow().getId();
+	}
+
+	private static SessionKey key(String scope, String sessionId) {
+		return new SessionKey("fake", scope, sessionId);
+	}
+
+	private Session row(long id) {
+		return this.sessions.findById(id).orElseThrow();
 	}
 
 	@Test
@@ -62,58 +74,65 @@ abstract class SessionTrackingContract {
 	}
 
 	@Test
-	void aSecondLiveSessionWithTheSameKeyIsRefused() {
-		active("s-1");
+	void aSecondLiveSessionWithTheSameKeyIsRefusedWithoutCallingTheProvider() {
+		open("proj-a", "s-1");
+		int calls = this.provider.calls();
 
 		assertThatExceptionOfType(SessionAlreadyActiveException.class)
-			.isThrownBy(() -> this.tracker.beginOpen("pathors", "proj-a", "s-1", "svc"));
+			.isThrownBy(() -> this.tracker.open(this.provider, new OpenIntent("proj-a", "s-1", new byte[0]), "svc"));
 		assertThat(this.sessions.count()).isEqualTo(1);
+		assertThat(this.provider.calls()).isEqualTo(calls);
 	}
 
 	@Test
-	void theSameIdInAnotherScopeOrProviderIsAnotherSession() {
-		active("s-1");
-		this.tracker.beginOpen("pathors", "proj-b", "s-1", "svc");
-		this.tracker.beginOpen("konpro", "proj-a", "s-1", "svc");
+	void theSameIdInAnotherScopeIsAnotherSession() {
+		open("proj-a", "s-1");
+		open("proj-b", "s-1");
 
-		assertThat(this.sessions.count()).isEqualTo(3);
+		assertThat(this.sessions.count()).isEqualTo(2);
 	}
 
 	@Test
 	void anEndedIdMayBeOpenedAgainAndBothRowsAreKept() {
-		active("s-1");
-		this.tracker.end(new SessionKey("pathors", "proj-a", "s-1"), "svc", EndReason.CLIENT,
-				() -> EndAttempt.confirmed("ok"));
+		open("proj-a", "s-1");
+		this.tracker.end(this.provider, key("proj-a", "s-1"), "svc", EndReason.CLIENT);
 
-		active("s-1");
+		open("proj-a", "s-1");
 
 		assertThat(this.sessions.findAll()).extracting(Session::getStatus)
 			.containsExactlyInAnyOrder(SessionStatus.ENDED, SessionStatus.ACTIVE);
 	}
 
 	@Test
-	void manySessionsMayWaitForTheirIdAtOnce() {
-		this.tracker.beginOpen("konpro", "acct", null, "svc");
-		this.tracker.beginOpen("konpro", "acct", null, "svc");
+	void sessionsWhoseIdTheProviderChoosesAreTrackedUnderThatId() {
+		this.tracker.open(this.provider, new OpenIntent("acct", null, new byte[0]), "svc");
+		this.tracker.open(this.provider, new OpenIntent("acct", null, new byte[0]), "svc");
 
-		assertThat(this.sessions.count()).isEqualTo(2);
+		assertThat(this.sessions.findAll()).extracting(Session::getSessionId, Session::getStatus)
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("gen-1", SessionStatus.ACTIVE),
+					org.assertj.core.groups.Tuple.tuple("gen-2", SessionStatus.ACTIVE));
 	}
 
 	@Test
 	void anIdTheProviderHandsOutAgainEndsTheOlderSessionAndTracksTheNewOne() {
-		long older = this.tracker.beginOpen("konpro", "acct", null, "svc");
-		this.tracker.confirmOpen(older, "ws-1", null, null);
-		long newer = this.tracker.beginOpen("konpro", "acct", null, "svc");
+		long older = open("acct", "ws-1");
+		FakeProvider reusing = new FakeProvider("fake") {
+			@Override
+			public ProviderOutcome<String> open(OpenIntent intent) {
+				return new ProviderOutcome.Confirmed<>("again", SessionFacts.alive("ws-1", null, null));
+			}
+		};
 
-		this.tracker.confirmOpen(newer, "ws-1", null, null);
+		this.tracker.open(reusing, new OpenIntent("acct", null, new byte[0]), "svc");
 
-		assertThat(this.sessions.findById(older).orElseThrow().getStatus()).isEqualTo(SessionStatus.ENDED);
-		assertThat(this.sessions.findById(older).orElseThrow().getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
-		assertThat(this.sessions.findById(newer).orElseThrow().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(row(older).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(row(older).getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
+		assertThat(this.sessions.findByLiveKey(key("acct", "ws-1").liveKey()).orElseThrow().getStatus())
+			.isEqualTo(SessionStatus.ACTIVE);
 	}
 
 	@Test
-	void concurrentOpensOfOneIdLetExactlyOneThrough() throws Exception {
+	void concurrentOpensOfOneIdLetExactlyOneReachTheProvider() throws Exception {
 		CountDownLatch start = new CountDownLatch(1);
 		List<Future<Boolean>> results = new ArrayList<>();
 		try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
@@ -121,7 +140,7 @@ abstract class SessionTrackingContract {
 				results.add(pool.submit(() -> {
 					start.await();
 					try {
-						this.tracker.beginOpen("pathors", "proj-a", "race", "svc");
+						this.tracker.open(this.provider, new OpenIntent("proj-a", "race", new byte[0]), "svc");
 						return true;
 					}
 					catch (SessionAlreadyActiveException ex) {
@@ -137,28 +156,44 @@ abstract class SessionTrackingContract {
 			assertThat(winners).isEqualTo(1);
 		}
 		assertThat(this.sessions.count()).isEqualTo(1);
+		assertThat(this.provider.calls()).isEqualTo(1);
 	}
 
 	@Test
-	void anUnconfirmedEndStaysEndingWithItsAttemptsAndError() {
-		long id = active("s-1");
+	void anUnconfirmedEndIsTriedOnceAndStaysEndingDueForBackgroundWork() {
+		long id = open("proj-a", "s-1");
+		this.provider.faults((op, key) -> FakeProvider.Fault.UNREACHABLE);
+		int before = this.provider.calls();
 
-		EndResult<String> result = this.tracker.end(new SessionKey("pathors", "proj-a", "s-1"), "svc", EndReason.CLIENT,
-				() -> EndAttempt.failed(new IllegalStateException("provider down")));
+		EndResult<String> result = this.tracker.end(this.provider, key("proj-a", "s-1"), "svc", EndReason.CLIENT);
 
 		assertThat(result).isInstanceOf(EndResult.Pending.class);
-		Session session = this.sessions.findById(id).orElseThrow();
+		assertThat(this.provider.calls() - before).as("one in-line attempt").isEqualTo(1);
+		Session session = row(id);
 		assertThat(session.getStatus()).isEqualTo(SessionStatus.ENDING);
-		assertThat(session.getAttempts()).isEqualTo(2);
-		assertThat(session.getLastError()).isEqualTo("provider down");
-		assertThat(session.getNextAttemptAt()).isAfter(session.getUpdatedAt().minusSeconds(1));
+		assertThat(session.getAttempts()).isEqualTo(1);
+		assertThat(session.getLastError()).isEqualTo("provider unreachable");
+		assertThat(session.getNextAttemptAt()).isAfter(session.getUpdatedAt());
+	}
+
+	@Test
+	void aRetriedEndConfirmsAPendingOne() {
+		long id = open("proj-a", "s-1");
+		this.provider.faults((op, key) -> FakeProvider.Fault.UNREACHABLE);
+		this.tracker.end(this.provider, key("proj-a", "s-1"), "svc", EndReason.CLIENT);
+		this.provider.faults((op, key) -> FakeProvider.Fault.NONE);
+
+		this.tracker.retryEnd(id);
+
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(row(id).getEndReason()).isEqualTo(EndReason.CLIENT);
+		assertThat(this.provider.live()).isEmpty();
 	}
 
 	@Test
 	void historyRecordsEveryTransitionInOrder() {
-		long id = active("s-1");
-		this.tracker.end(new SessionKey("pathors", "proj-a", "s-1"), "ops-person", EndReason.OPS,
-				() -> EndAttempt.confirmed("ok"));
+		long id = open("proj-a", "s-1");
+		this.tracker.end(this.provider, key("proj-a", "s-1"), "ops-person", EndReason.OPS);
 
 		List<SessionTransition> history = this.transitions.historyOf(id);
 
@@ -170,14 +205,14 @@ abstract class SessionTrackingContract {
 
 	@Test
 	void statsQueriesRunOnThisDatabase() {
-		active("s-1");
-		active("s-2");
-		long failed = this.tracker.beginOpen("pathors", "proj-a", "s-3", "svc");
-		this.tracker.failOpen(failed, "no");
+		open("proj-a", "s-1");
+		open("proj-a", "s-2");
+		this.provider.faults((op, key) -> FakeProvider.Fault.REFUSED);
+		this.tracker.open(this.provider, new OpenIntent("proj-a", "s-3", new byte[0]), "svc");
 
 		List<SessionCount> counts = this.sessions.countByProviderScopeAndStatus(List.copyOf(SessionStatus.LIVE));
 
-		assertThat(counts).containsExactly(new SessionCount("pathors", "proj-a", SessionStatus.ACTIVE, 2));
+		assertThat(counts).containsExactly(new SessionCount("fake", "proj-a", SessionStatus.ACTIVE, 2));
 		assertThat(this.sessions.oldestActiveCreatedAt()).isNotNull();
 		assertThat(this.sessions.countByStatus(SessionStatus.FAILED)).isEqualTo(1);
 	}
@@ -185,12 +220,26 @@ abstract class SessionTrackingContract {
 	@Test
 	void longIdsAndErrorsFitTheColumns() {
 		String longId = "x".repeat(256);
-		long id = this.tracker.beginOpen("pathors", "p".repeat(128), longId, "svc");
-		this.tracker.failOpen(id, "e".repeat(5000));
+		this.provider.faults((op, key) -> FakeProvider.Fault.UNREACHABLE);
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(
+				() -> this.tracker.open(this.provider, new OpenIntent("p".repeat(128), longId, new byte[0]), "svc"));
+		this.provider.faults((op, key) -> FakeProvider.Fault.NONE);
+		long id = open("proj-a", "s-1");
+		FakeProvider wordy = new FakeProvider("fake") {
+			@Override
+			public ProviderOutcome<String> end(String scope, String sessionId) {
+				return new ProviderOutcome.Failed<>(new IllegalStateException("e".repeat(5000)), null);
+			}
+		};
+		this.tracker.end(wordy, key("proj-a", "s-1"), "svc", EndReason.CLIENT);
 
-		Session session = this.sessions.findById(id).orElseThrow();
-		assertThat(session.getSessionId()).isEqualTo(longId);
-		assertThat(session.getLastError()).hasSize(Session.MAX_ERROR_LENGTH);
+		Session failed = this.sessions.findAll()
+			.stream()
+			.filter((s) -> s.getStatus() == SessionStatus.FAILED)
+			.findFirst()
+			.orElseThrow();
+		assertThat(failed.getSessionId()).isEqualTo(longId);
+		assertThat(row(id).getLastError()).hasSize(Session.MAX_ERROR_LENGTH);
 	}
 
 }

@@ -1,0 +1,228 @@
+package dev.sessiongateway.tracking;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The end flow: which row an end acts on, the one in-line attempt, and how its outcome is
+ * recorded. An end never waits for a retry: what the provider does not confirm stays
+ * ENDING, due for background work.
+ */
+@Component
+class SessionEnds {
+
+	private static final Logger log = LoggerFactory.getLogger(SessionEnds.class);
+
+	private final SessionStore store;
+
+	private final Clock clock;
+
+	private final TrackingProperties properties;
+
+	private final MeterRegistry meters;
+
+	SessionEnds(SessionStore store, Clock clock, TrackingProperties properties, MeterRegistry meters) {
+		this.store = store;
+		this.clock = clock;
+		this.properties = properties;
+		this.meters = meters;
+	}
+
+	/** How asking for an end left the row. */
+	private sealed interface Start {
+
+		/**
+		 * The row is ENDING; {@code movedAt} is its version if this end moved it there.
+		 */
+		record Ending(long id, String scope, String sessionId, @Nullable Long movedAt) implements Start {
+		}
+
+		/** The create is still in flight; the end is recorded and follows it. */
+		record WhileOpening(long id, String sessionId) implements Start {
+		}
+
+		/** The row is no longer live. */
+		record NotLive() implements Start {
+		}
+
+	}
+
+	<R> EndResult<R> end(ProviderSessions<R> provider, SessionKey key, String actor, EndReason reason) {
+		Optional<Session> live = this.store.findLive(key);
+		Start start = live.map((row) -> start(row.getId(), actor, reason)).orElseGet(Start.NotLive::new);
+		if (start instanceof Start.NotLive) {
+			return endUntracked(provider, key);
+		}
+		return finish(provider, start);
+	}
+
+	Optional<EndResult<?>> endRow(ProviderSessions<?> provider, long id, String actor, EndReason reason) {
+		Start start = start(id, actor, reason);
+		return (start instanceof Start.NotLive) ? Optional.empty() : Optional.of(finish(provider, start));
+	}
+
+	private <R> EndResult<R> finish(ProviderSessions<R> provider, Start start) {
+		return switch (start) {
+			case Start.Ending ending -> attempt(provider, ending);
+			case Start.WhileOpening opening -> new EndResult.Pending<>(opening.id(), opening.sessionId(),
+					"The session is still opening; the gateway ends it as soon as the open resolves.");
+			case Start.NotLive notLive -> throw new IllegalStateException("not live");
+		};
+	}
+
+	/** Records the end on the row: ACTIVE becomes ENDING, ENDING is joined. */
+	private Start start(long id, String actor, EndReason reason) {
+		Instant now = now();
+		return this.store.change(id, (session, history) -> {
+			String sessionId = session.getSessionId();
+			return switch (session.getStatus()) {
+				case ACTIVE -> {
+					history.accept(session.requestEnd(reason, actor, now));
+					yield new Start.Ending(id, session.getScope(), required(sessionId), session.version() + 1);
+				}
+				case ENDING -> {
+					session.joinEnd(now);
+					yield new Start.Ending(id, session.getScope(), required(sessionId), null);
+				}
+				case OPENING -> {
+					if (sessionId == null) {
+						yield new Start.NotLive();
+					}
+					history.accept(session.requestEndWhileOpening(reason, actor, now));
+					yield new Start.WhileOpening(id, sessionId);
+				}
+				case ENDED, EXPIRED, FAILED -> new Start.NotLive();
+			};
+		});
+	}
+
+	/** One end attempt for an ENDING row that nobody in this flow moved there. */
+	<R> EndResult<R> attempt(ProviderSessions<R> provider, long id, @Nullable Long movedAt) {
+		Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
+		if (row.getStatus() != SessionStatus.ENDING || row.getSessionId() == null) {
+			return new EndResult.Settled<>(row.getStatus());
+		}
+		return attempt(provider, new Start.Ending(id, row.getScope(), row.getSessionId(), movedAt));
+	}
+
+	private <R> EndResult<R> attempt(ProviderSessions<R> provider, Start.Ending ending) {
+		long id = ending.id();
+		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(ending.scope(), ending.sessionId()));
+		return switch (outcome) {
+			case ProviderOutcome.Confirmed<R> confirmed -> {
+				endedByProvider(id, null);
+				yield new EndResult.Answered<>(confirmed.reply());
+			}
+			case ProviderOutcome.Refused<R> refused -> {
+				refused(id, ending.movedAt(), provider.provider() + " refused the end");
+				yield new EndResult.Answered<>(refused.reply());
+			}
+			case ProviderOutcome.Failed<R> failed -> pending(ending, failed.failure(), failed.retryAfter());
+			case ProviderOutcome.Uncertain<R> uncertain -> pending(ending, uncertain.failure(), null);
+		};
+	}
+
+	private <R> EndResult<R> pending(Start.Ending ending, RuntimeException failure, @Nullable Duration retryAfter) {
+		String error = ProviderOutcome.describe(failure);
+		Instant now = now();
+		Duration delay = this.properties.retryBackoff();
+		if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
+			delay = retryAfter;
+		}
+		Instant next = now.plus(delay);
+		this.store.change(ending.id(), (session, history) -> {
+			if (session.getStatus() == SessionStatus.ENDING) {
+				session.endAttemptFailed(error, next, now);
+			}
+			return true;
+		});
+		return new EndResult.Pending<>(ending.id(), ending.sessionId(),
+				"The provider did not confirm the end yet (" + error + "); the gateway keeps trying until it does.");
+	}
+
+	/**
+	 * A refusal undoes the end only for the party that moved the row to ENDING, and only
+	 * while nobody else touched it since: another party's end is never undone.
+	 */
+	private void refused(long id, @Nullable Long movedAt, String error) {
+		Instant now = now();
+		this.store.change(id, (session, history) -> {
+			if (movedAt != null && session.getStatus() == SessionStatus.ENDING && session.version() == movedAt) {
+				history.accept(session.endRefused(error, now));
+			}
+			return true;
+		});
+	}
+
+	/**
+	 * The provider says this row's session is over; {@code reason} null keeps the reason
+	 * the end was asked for.
+	 */
+	void endedByProvider(long id, @Nullable EndReason reason) {
+		Instant now = now();
+		this.store.change(id, (session, history) -> {
+			if (session.getStatus() == SessionStatus.ACTIVE || session.getStatus() == SessionStatus.ENDING) {
+				history.accept((reason != null) ? session.endedByProvider(reason, now) : session.confirmEnd(now));
+			}
+			else if (session.getStatus() == SessionStatus.OPENING && reason != null) {
+				history.accept(session.requestEndWhileOpening(reason, "provider", now));
+			}
+			return true;
+		});
+	}
+
+	/** Records what a confirmed answer about this row said. */
+	void learn(long id, SessionFacts facts) {
+		EndReason ended = facts.endedBecause();
+		if (ended != null) {
+			endedByProvider(id, ended);
+			return;
+		}
+		if (facts.expiresAt() != null) {
+			Instant now = now();
+			this.store.change(id, (session, history) -> {
+				if (session.getStatus().isLive()) {
+					session.refreshExpiry(facts.expiresAt(), now);
+				}
+				return true;
+			});
+		}
+	}
+
+	private <R> EndResult<R> endUntracked(ProviderSessions<R> provider, SessionKey key) {
+		boolean repeat = this.store.everTracked(key);
+		this.meters
+			.counter(repeat ? "gateway.sessions.repeat.ends" : "gateway.sessions.untracked.ends", "provider",
+					key.provider())
+			.increment();
+		log.info("ending {} {} session", repeat ? "an already ended" : "an untracked", key.provider());
+		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(key.scope(), key.sessionId()));
+		return switch (outcome) {
+			case ProviderOutcome.Confirmed<R> confirmed -> new EndResult.Answered<>(confirmed.reply());
+			case ProviderOutcome.Refused<R> refused -> new EndResult.Answered<>(refused.reply());
+			case ProviderOutcome.Failed<R> failed -> throw failed.failure();
+			case ProviderOutcome.Uncertain<R> uncertain -> throw uncertain.failure();
+		};
+	}
+
+	private Instant now() {
+		return this.clock.instant();
+	}
+
+	private static String required(@Nullable String sessionId) {
+		if (sessionId == null) {
+			throw new IllegalStateException("a live session past OPENING has an id");
+		}
+		return sessionId;
+	}
+
+}

@@ -1,0 +1,167 @@
+package dev.sessiongateway.tracking;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A provider held in memory, behind tracking's port: it knows which sessions are live
+ * there, so a test can compare the ledger with the provider. Tests may pause calls
+ * ({@link #beforeCall}) and make them go wrong ({@link #faults}).
+ */
+public class FakeProvider implements ProviderSessions<String> {
+
+	/** What happens to one call. */
+	public enum Fault {
+
+		/** The provider acts and answers. */
+		NONE,
+		/** Nothing reaches the provider (connection refused): certainly no effect. */
+		UNREACHABLE,
+		/** The provider acts, but the answer is lost (timeout, reset, 5xx). */
+		LOST_ANSWER,
+		/** The provider refuses the request itself (400/409/422). */
+		REFUSED
+
+	}
+
+	/** The operations, as named to the hooks. */
+	public enum Op {
+
+		OPEN, END, STATUS
+
+	}
+
+	private final String name;
+
+	private final Set<String> live = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger generatedIds = new AtomicInteger();
+
+	private final AtomicInteger calls = new AtomicInteger();
+
+	private volatile Consumer<Op> beforeCall = (op) -> {
+	};
+
+	private volatile BiFunction<Op, String, Fault> faults = (op, key) -> Fault.NONE;
+
+	public FakeProvider(String name) {
+		this.name = name;
+	}
+
+	/** Forgets every session, call and hook. */
+	public FakeProvider reset() {
+		this.live.clear();
+		this.calls.set(0);
+		this.generatedIds.set(0);
+		this.beforeCall = (op) -> {
+		};
+		this.faults = (op, key) -> Fault.NONE;
+		return this;
+	}
+
+	/** Runs before every call, on the calling thread: a test may block it on a latch. */
+	public FakeProvider beforeCall(Consumer<Op> hook) {
+		this.beforeCall = hook;
+		return this;
+	}
+
+	/** Decides the fault of each call from its operation and session key. */
+	public FakeProvider faults(BiFunction<Op, String, Fault> faults) {
+		this.faults = faults;
+		return this;
+	}
+
+	public boolean isLive(String scope, String sessionId) {
+		return this.live.contains(key(scope, sessionId));
+	}
+
+	public Set<String> live() {
+		return Set.copyOf(this.live);
+	}
+
+	/** The provider ends a session on its own (a webhook would follow). */
+	public boolean endOnItsOwn(String scope, String sessionId) {
+		return this.live.remove(key(scope, sessionId));
+	}
+
+	/** Puts a session live at the provider as if a create had reached it. */
+	public void makeLive(String scope, String sessionId) {
+		this.live.add(key(scope, sessionId));
+	}
+
+	public int calls() {
+		return this.calls.get();
+	}
+
+	@Override
+	public String provider() {
+		return this.name;
+	}
+
+	@Override
+	public ProviderOutcome<String> open(OpenIntent intent) {
+		String sessionId = (intent.sessionId() != null) ? intent.sessionId()
+				: "gen-" + this.generatedIds.incrementAndGet();
+		String key = key(intent.scope(), sessionId);
+		Fault fault = enter(Op.OPEN, key);
+		if (fault == Fault.UNREACHABLE) {
+			return new ProviderOutcome.Failed<>(new IllegalStateException("provider unreachable"), null);
+		}
+		if (fault == Fault.REFUSED || this.live.contains(key)) {
+			return new ProviderOutcome.Refused<>("refused " + sessionId);
+		}
+		this.live.add(key);
+		if (fault == Fault.LOST_ANSWER) {
+			return new ProviderOutcome.Uncertain<>(new IllegalStateException("answer lost"), null);
+		}
+		return new ProviderOutcome.Confirmed<>("opened " + sessionId, SessionFacts.alive(sessionId, "pw", null));
+	}
+
+	@Override
+	public ProviderOutcome<String> end(String scope, String sessionId) {
+		String key = key(scope, sessionId);
+		Fault fault = enter(Op.END, key);
+		if (fault == Fault.UNREACHABLE) {
+			return new ProviderOutcome.Failed<>(new IllegalStateException("provider unreachable"), null);
+		}
+		if (fault == Fault.REFUSED) {
+			return new ProviderOutcome.Refused<>("refused end " + sessionId);
+		}
+		this.live.remove(key);
+		if (fault == Fault.LOST_ANSWER) {
+			return new ProviderOutcome.Uncertain<>(new IllegalStateException("answer lost"), null);
+		}
+		return new ProviderOutcome.Confirmed<>("ended " + sessionId, SessionFacts.ended(EndReason.CLIENT));
+	}
+
+	@Override
+	public ProviderOutcome<String> status(String scope, String sessionId) {
+		String key = key(scope, sessionId);
+		Fault fault = enter(Op.STATUS, key);
+		if (fault == Fault.UNREACHABLE || fault == Fault.LOST_ANSWER) {
+			return new ProviderOutcome.Failed<>(new IllegalStateException("provider unreachable"), null);
+		}
+		if (fault == Fault.REFUSED) {
+			return new ProviderOutcome.Refused<>("refused read " + sessionId);
+		}
+		return this.live.contains(key)
+				? new ProviderOutcome.Confirmed<>("alive " + sessionId, SessionFacts.alive(sessionId, null, null))
+				: new ProviderOutcome.Confirmed<>("gone " + sessionId, SessionFacts.ended(EndReason.PROVIDER_GONE));
+	}
+
+	private Fault enter(Op op, String key) {
+		this.calls.incrementAndGet();
+		this.beforeCall.accept(op);
+		return this.faults.apply(op, key);
+	}
+
+	static String key(String scope, @Nullable String sessionId) {
+		return scope + "/" + sessionId;
+	}
+
+}

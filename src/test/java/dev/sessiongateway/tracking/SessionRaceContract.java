@@ -1,0 +1,417 @@
+package dev.sessiongateway.tracking;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Races and faults the ledger must survive, driven deterministically: a {@link Gate}
+ * holds one party inside its provider call while another acts. Each test compares the
+ * ledger with what the provider holds, not only what the calls answered.
+ */
+@DataJpaTest
+@Transactional(propagation = Propagation.NOT_SUPPORTED)
+@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionQueries.class,
+		TrackerTestConfiguration.class })
+abstract class SessionRaceContract {
+
+	static final String SCOPE = "proj-a";
+
+	/**
+	 * One thread per party: the common pool may have a single thread on a small machine.
+	 */
+	static final ExecutorService PARTIES = Executors.newVirtualThreadPerTaskExecutor();
+
+	@Autowired
+	SessionTracker tracker;
+
+	@Autowired
+	SessionStore store;
+
+	@Autowired
+	SessionRepository sessions;
+
+	@Autowired
+	SessionTransitionRepository transitions;
+
+	@Autowired
+	FakeProvider provider;
+
+	@Autowired
+	FlakyTransactions transactions;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@BeforeEach
+	void empty() {
+		this.jdbc.update("delete from session_transition");
+		this.jdbc.update("delete from tracked_session");
+		this.provider.reset();
+		this.transactions.failNext(0);
+	}
+
+	static SessionKey key(String sessionId) {
+		return new SessionKey("fake", SCOPE, sessionId);
+	}
+
+	static OpenIntent intent(String sessionId) {
+		return new OpenIntent(SCOPE, sessionId, new byte[0]);
+	}
+
+	long open(String sessionId) {
+		this.tracker.open(this.provider, intent(sessionId), "svc");
+		return live(sessionId).orElseThrow().getId();
+	}
+
+	Optional<Session> live(String sessionId) {
+		return this.sessions.findByLiveKey(key(sessionId).liveKey());
+	}
+
+	Session row(long id) {
+		return this.sessions.findById(id).orElseThrow();
+	}
+
+	/** Holds the first call of {@code op} at the gate; later calls pass. */
+	Gate holdFirst(FakeProvider.Op op) {
+		Gate gate = new Gate();
+		AtomicInteger seen = new AtomicInteger();
+		this.provider.beforeCall((called) -> {
+			if (called == op && seen.incrementAndGet() == 1) {
+				gate.pass();
+			}
+		});
+		return gate;
+	}
+
+	double count(String counter) {
+		var found = this.meters.find(counter).tag("provider", "fake").counter();
+		return (found != null) ? found.count() : 0;
+	}
+
+	static <T> T result(CompletableFuture<T> future) throws Exception {
+		return future.get(30, TimeUnit.SECONDS);
+	}
+
+	// Defect 1: the outcome commit fails after the provider said yes.
+
+	@Test
+	void aConfirmedCreateThatCannotBeRecordedIsLeftForCompensationNotOpeningForever() {
+		this.provider.beforeCall((op) -> this.transactions.failNext(1));
+
+		assertThatExceptionOfType(TrackingUnavailableException.class)
+			.isThrownBy(() -> this.tracker.open(this.provider, intent("s-1"), "svc"));
+
+		Session row = live("s-1").orElseThrow();
+		assertThat(row.getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(row.getEndReason()).isEqualTo(EndReason.COMPENSATION);
+		assertThat(this.provider.isLive(SCOPE, "s-1")).as("the provider did create it").isTrue();
+		this.provider.beforeCall((op) -> {
+		});
+		this.tracker.retryEnd(row.getId());
+		assertThat(this.provider.isLive(SCOPE, "s-1")).isFalse();
+		assertThat(row(row.getId()).getStatus()).isEqualTo(SessionStatus.ENDED);
+		open("s-1");
+		assertThat(this.provider.isLive(SCOPE, "s-1")).as("the id is free again").isTrue();
+	}
+
+	@Test
+	void confirmedFactsTheDatabaseRefusesLeaveTheSessionForCompensationAndTouchNoOtherRow() {
+		long other = open("other");
+		FakeProvider oversized = new FakeProvider("fake") {
+			@Override
+			public ProviderOutcome<String> open(OpenIntent intent) {
+				return new ProviderOutcome.Confirmed<>("ok", SessionFacts.alive("k-2", "p".repeat(300), null));
+			}
+		};
+
+		assertThatExceptionOfType(TrackingUnavailableException.class)
+			.isThrownBy(() -> this.tracker.open(oversized, new OpenIntent(SCOPE, null, new byte[0]), "svc"));
+
+		Session row = live("k-2").orElseThrow();
+		assertThat(row.getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(row.getEndReason()).isEqualTo(EndReason.COMPENSATION);
+		assertThat(row(other).getStatus()).isEqualTo(SessionStatus.ACTIVE);
+	}
+
+	// Defect 7: not every integrity violation is a duplicate.
+
+	@Test
+	void anIntentTheDatabaseRefusesForAnotherReasonIsNotCalledADuplicate() {
+		assertThatExceptionOfType(TrackingUnavailableException.class).isThrownBy(
+				() -> this.tracker.open(this.provider, new OpenIntent("p".repeat(129), "s-1", new byte[0]), "svc"));
+		assertThat(this.provider.calls()).isZero();
+	}
+
+	// Defect 2: lost-update losers.
+
+	@Test
+	void aWebhookLandingWhileAClientEndIsInFlightLeavesNoLoserWithAnError() throws Exception {
+		long id = open("s-1");
+		Gate gate = holdFirst(FakeProvider.Op.END);
+		CompletableFuture<EndResult<String>> end = CompletableFuture
+			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT), PARTIES);
+		gate.awaitArrival();
+
+		assertThat(this.tracker.endedAtProvider(key("s-1"), Instant.now(), EndReason.PROVIDER_ENDED)).isTrue();
+		gate.open();
+
+		assertThat(result(end)).isInstanceOf(EndResult.Answered.class);
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(row(id).getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
+		assertThat(this.provider.live()).isEmpty();
+	}
+
+	@Test
+	void twoEndsOfOneSessionAtOnceBothAnswerFromTheProvider() throws Exception {
+		long id = open("s-1");
+		Gate gate = holdFirst(FakeProvider.Op.END);
+		CompletableFuture<EndResult<String>> first = CompletableFuture
+			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT), PARTIES);
+		gate.awaitArrival();
+
+		EndResult<String> second = this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+		gate.open();
+
+		assertThat(second).isInstanceOf(EndResult.Answered.class);
+		assertThat(result(first)).isInstanceOf(EndResult.Answered.class);
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(this.transitions.historyOf(id)).extracting(SessionTransition::getToStatus)
+			.containsExactly(SessionStatus.OPENING, SessionStatus.ACTIVE, SessionStatus.ENDING, SessionStatus.ENDED);
+	}
+
+	@Test
+	void anOpsForceEndRacingAClientEndEndsTheRowOnce() throws Exception {
+		long id = open("s-1");
+		Gate gate = holdFirst(FakeProvider.Op.END);
+		CompletableFuture<EndResult<String>> client = CompletableFuture
+			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT), PARTIES);
+		gate.awaitArrival();
+
+		Optional<EndResult<?>> ops = this.tracker.endRow(id, "ops:person", EndReason.OPS);
+		gate.open();
+
+		assertThat(ops).containsInstanceOf(EndResult.Answered.class);
+		assertThat(result(client)).isInstanceOf(EndResult.Answered.class);
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(this.provider.live()).isEmpty();
+	}
+
+	@Test
+	void aChangeThatLosesTheRaceIsRunAgainOnAFreshRead() throws Exception {
+		long id = open("s-1");
+		AtomicInteger runs = new AtomicInteger();
+
+		SessionStatus seen = this.store.change(id, (session, history) -> {
+			if (runs.incrementAndGet() == 1) {
+				// Another party ends the row after this change read it, before it writes.
+				CompletableFuture
+					.runAsync(() -> this.tracker.endedAtProvider(key("s-1"), Instant.now(), EndReason.PROVIDER_ENDED),
+							PARTIES)
+					.join();
+			}
+			if (session.getStatus() == SessionStatus.ACTIVE) {
+				history.accept(session.requestEnd(EndReason.CLIENT, "svc", Instant.now()));
+			}
+			return session.getStatus();
+		});
+
+		assertThat(runs.get()).isEqualTo(2);
+		assertThat(seen).isEqualTo(SessionStatus.ENDED);
+		assertThat(row(id).getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
+	}
+
+	// Defect 8: a refusal never undoes another party's end.
+
+	@Test
+	void aRefusalSeenByOnePartyDoesNotUndoAnEndAnotherPartyHasInFlight() throws Exception {
+		long id = open("s-1");
+		Gate refusedGate = new Gate();
+		Gate confirmedGate = new Gate();
+		AtomicInteger ends = new AtomicInteger();
+		ThreadLocal<Integer> mine = new ThreadLocal<>();
+		this.provider.beforeCall((op) -> {
+			if (op == FakeProvider.Op.END) {
+				mine.set(ends.incrementAndGet());
+				((mine.get() == 1) ? refusedGate : confirmedGate).pass();
+			}
+		})
+			.faults((op, key) -> (op == FakeProvider.Op.END && mine.get() == 1) ? FakeProvider.Fault.REFUSED
+					: FakeProvider.Fault.NONE);
+		CompletableFuture<EndResult<String>> refused = CompletableFuture
+			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT), PARTIES);
+		refusedGate.awaitArrival();
+		CompletableFuture<EndResult<String>> confirmed = CompletableFuture
+			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "ops", EndReason.OPS), PARTIES);
+		confirmedGate.awaitArrival();
+
+		refusedGate.open();
+		assertThat(result(refused)).isEqualTo(new EndResult.Answered<>("refused end s-1"));
+		assertThat(row(id).getStatus()).as("the other end is still in flight").isEqualTo(SessionStatus.ENDING);
+		confirmedGate.open();
+
+		assertThat(result(confirmed)).isInstanceOf(EndResult.Answered.class);
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(this.provider.live()).isEmpty();
+	}
+
+	@Test
+	void aRefusalSeenByTheOnlyPartyLeavesTheSessionActive() {
+		long id = open("s-1");
+		this.provider
+			.faults((op, key) -> (op == FakeProvider.Op.END) ? FakeProvider.Fault.REFUSED : FakeProvider.Fault.NONE);
+
+		EndResult<String> result = this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+
+		assertThat(result).isEqualTo(new EndResult.Answered<>("refused end s-1"));
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(this.provider.isLive(SCOPE, "s-1")).isTrue();
+	}
+
+	// Defect 4: provider-side signals act on the row that was live when they happened.
+
+	@Test
+	void aLateWebhookDoesNotEndTheSessionOpenedAgainUnderItsId() {
+		long first = open("s-1");
+		Instant firstEndedAt = Instant.now();
+		this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+		long second = open("s-1");
+
+		assertThat(this.tracker.endedAtProvider(key("s-1"), firstEndedAt, EndReason.PROVIDER_ENDED)).isTrue();
+
+		assertThat(row(first).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(row(second).getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		this.tracker.endedAtProvider(key("s-1"), Instant.now(), EndReason.PROVIDER_ENDED);
+		assertThat(row(second).getStatus()).isEqualTo(SessionStatus.ENDED);
+	}
+
+	@Test
+	void aNotFoundAnswerSentBeforeAReopenDoesNotEndTheNewSession() throws Exception {
+		long first = open("s-1");
+		Gate gate = new Gate();
+		CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> this.tracker.observe(key("s-1"), () -> {
+			gate.pass();
+			return new ProviderOutcome.Confirmed<>("404", SessionFacts.ended(EndReason.PROVIDER_GONE));
+		}), PARTIES);
+		gate.awaitArrival();
+		this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+		long second = open("s-1");
+
+		gate.open();
+
+		assertThat(result(read)).isEqualTo("404");
+		assertThat(row(first).getEndReason()).isEqualTo(EndReason.CLIENT);
+		assertThat(row(second).getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(this.provider.isLive(SCOPE, "s-1")).isTrue();
+	}
+
+	@Test
+	void anOpsForceEndActsOnExactlyTheRowItNames() {
+		long first = open("s-1");
+		this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+		long second = open("s-1");
+		int calls = this.provider.calls();
+
+		assertThat(this.tracker.endRow(first, "ops:person", EndReason.OPS)).isEmpty();
+
+		assertThat(row(second).getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(this.provider.calls()).isEqualTo(calls);
+	}
+
+	// Defect 5: an end while the session is opening.
+
+	@Test
+	void anEndAskedForWhileOpeningIsCarriedOutAsSoonAsTheOpenResolves() throws Exception {
+		double untracked = count("gateway.sessions.untracked.ends");
+		Gate gate = holdFirst(FakeProvider.Op.OPEN);
+		CompletableFuture<String> opener = CompletableFuture
+			.supplyAsync(() -> this.tracker.open(this.provider, intent("s-1"), "svc"), PARTIES);
+		gate.awaitArrival();
+
+		EndResult<String> end = this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+		assertThat(end).isInstanceOf(EndResult.Pending.class);
+		gate.open();
+
+		assertThat(result(opener)).isEqualTo("opened s-1");
+		Session row = this.sessions.findAll().getFirst();
+		assertThat(row.getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(row.getEndReason()).isEqualTo(EndReason.CLIENT);
+		assertThat(this.provider.live()).isEmpty();
+		assertThat(count("gateway.sessions.untracked.ends")).isEqualTo(untracked);
+	}
+
+	@Test
+	void endingAnEndedSessionAgainIsForwardedAndCountedAsARepeatNotUntracked() {
+		open("s-1");
+		this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+		int calls = this.provider.calls();
+		double repeats = count("gateway.sessions.repeat.ends");
+		double untracked = count("gateway.sessions.untracked.ends");
+
+		EndResult<String> again = this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+
+		assertThat(again).isInstanceOf(EndResult.Answered.class);
+		assertThat(this.provider.calls()).isEqualTo(calls + 1);
+		assertThat(count("gateway.sessions.repeat.ends")).isEqualTo(repeats + 1);
+		assertThat(count("gateway.sessions.untracked.ends")).isEqualTo(untracked);
+	}
+
+	// Uncertainty is never lost.
+
+	@Test
+	void aCreateWhoseAnswerWasLostIsEndedNotForgotten() {
+		this.provider.faults(
+				(op, key) -> (op == FakeProvider.Op.OPEN) ? FakeProvider.Fault.LOST_ANSWER : FakeProvider.Fault.NONE);
+
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> this.tracker.open(this.provider, intent("s-1"), "svc"));
+
+		Session row = live("s-1").orElseThrow();
+		assertThat(row.getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(row.getEndReason()).isEqualTo(EndReason.COMPENSATION);
+		this.tracker.retryEnd(row.getId());
+		assertThat(this.provider.live()).isEmpty();
+	}
+
+	@Test
+	void everyInterleavingLeavesTheLedgerAgreeingWithTheProvider() throws Exception {
+		List<String> report = new ArrayList<>();
+		for (long seed = 1; seed <= 6; seed++) {
+			empty();
+			LedgerCheck.Outcome outcome = new LedgerCheck(this.tracker, this.provider, this.sessions, this.transitions,
+					seed)
+				.run();
+			report.add(outcome.toString());
+			assertThat(outcome.unexpected()).as("calls that would answer 500, seed " + seed).isEmpty();
+			assertThat(outcome.leaked()).as("live at the provider, not live in the ledger, seed " + seed).isEmpty();
+			assertThat(outcome.ghosts()).as("live in the ledger, gone at the provider, seed " + seed).isEmpty();
+			assertThat(outcome.stuck()).as("rows left OPENING or ENDING, seed " + seed).isEmpty();
+			assertThat(outcome.operations()).isGreaterThan(100);
+		}
+		System.out.println(String.join("\n", report));
+	}
+
+}
