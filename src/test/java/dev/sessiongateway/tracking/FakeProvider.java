@@ -84,9 +84,16 @@ public class FakeProvider implements ProviderSessions<String> {
 		return Set.copyOf(this.live);
 	}
 
-	/** The provider ends a session on its own (a webhook would follow). */
-	public boolean endOnItsOwn(String scope, String sessionId) {
-		return this.live.remove(key(scope, sessionId));
+	/**
+	 * The provider ends a session on its own (a webhook would follow).
+	 * @return when it ended, as the webhook's {@code timestamp} would say; empty when the
+	 * session was not live
+	 */
+	public java.util.Optional<java.time.Instant> endOnItsOwn(String scope, String sessionId) {
+		synchronized (this.live) {
+			return this.live.remove(key(scope, sessionId)) ? java.util.Optional.of(java.time.Instant.now())
+					: java.util.Optional.empty();
+		}
 	}
 
 	/** Puts a session live at the provider as if a create had reached it. */
@@ -112,10 +119,11 @@ public class FakeProvider implements ProviderSessions<String> {
 		if (fault == Fault.UNREACHABLE) {
 			return new ProviderOutcome.Failed<>(new IllegalStateException("provider unreachable"), null);
 		}
-		if (fault == Fault.REFUSED || this.live.contains(key)) {
-			return new ProviderOutcome.Refused<>("refused " + sessionId);
+		synchronized (this.live) {
+			if (fault == Fault.REFUSED || !this.live.add(key)) {
+				return new ProviderOutcome.Refused<>("refused " + sessionId);
+			}
 		}
-		this.live.add(key);
 		if (fault == Fault.LOST_ANSWER) {
 			return new ProviderOutcome.Uncertain<>(new IllegalStateException("answer lost"), null);
 		}

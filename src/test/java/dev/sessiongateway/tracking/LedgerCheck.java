@@ -123,10 +123,8 @@ final class LedgerCheck {
 			this.tracker.end(this.provider, key, "svc", EndReason.CLIENT);
 		}
 		else if (roll < 65) {
-			Instant happened = Instant.now();
-			if (this.provider.endOnItsOwn(SessionRaceContract.SCOPE, sessionId)) {
-				this.tracker.endedAtProvider(key, happened, EndReason.PROVIDER_ENDED);
-			}
+			this.provider.endOnItsOwn(SessionRaceContract.SCOPE, sessionId)
+				.ifPresent((happened) -> this.tracker.endedAtProvider(key, happened, EndReason.PROVIDER_ENDED));
 		}
 		else if (roll < 80) {
 			this.tracker.status(this.provider, key);
