@@ -10,16 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
-import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -29,11 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * holds one party inside its provider call while another acts. Each test compares the
  * ledger with what the provider holds, not only what the calls answered.
  */
-@DataJpaTest
-@Transactional(propagation = Propagation.NOT_SUPPORTED)
-@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionQueries.class,
-		TrackerTestConfiguration.class })
-abstract class SessionRaceContract {
+abstract class SessionRaceContract extends LedgerTestSupport {
 
 	static final String SCOPE = "proj-a";
 
@@ -41,38 +28,6 @@ abstract class SessionRaceContract {
 	 * One thread per party: the common pool may have a single thread on a small machine.
 	 */
 	static final ExecutorService PARTIES = Executors.newVirtualThreadPerTaskExecutor();
-
-	@Autowired
-	SessionTracker tracker;
-
-	@Autowired
-	SessionStore store;
-
-	@Autowired
-	SessionRepository sessions;
-
-	@Autowired
-	SessionTransitionRepository transitions;
-
-	@Autowired
-	FakeProvider provider;
-
-	@Autowired
-	FlakyTransactions transactions;
-
-	@Autowired
-	MeterRegistry meters;
-
-	@Autowired
-	JdbcTemplate jdbc;
-
-	@BeforeEach
-	void empty() {
-		this.jdbc.update("delete from session_transition");
-		this.jdbc.update("delete from tracked_session");
-		this.provider.reset();
-		this.transactions.failNext(0);
-	}
 
 	static SessionKey key(String sessionId) {
 		return new SessionKey("fake", SCOPE, sessionId);

@@ -7,15 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
-import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -25,33 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * runs. Each state change commits on its own, so the tests run outside a test
  * transaction.
  */
-@DataJpaTest
-@Transactional(propagation = Propagation.NOT_SUPPORTED)
-@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionQueries.class,
-		TrackerTestConfiguration.class })
-abstract class SessionTrackingContract {
-
-	@Autowired
-	SessionTracker tracker;
-
-	@Autowired
-	SessionRepository sessions;
-
-	@Autowired
-	SessionTransitionRepository transitions;
-
-	@Autowired
-	FakeProvider provider;
-
-	@Autowired
-	JdbcTemplate jdbc;
-
-	@BeforeEach
-	void empty() {
-		this.jdbc.update("delete from session_transition");
-		this.jdbc.update("delete from tracked_session");
-		this.provider.reset();
-	}
+abstract class SessionTrackingContract extends LedgerTestSupport {
 
 	private long open(String scope, String sessionId) {
 		this.tracker.open(this.provider, new OpenIntent(scope, sessionId, new byte[0]), "svc");

@@ -1,0 +1,56 @@
+package dev.sessiongateway.tracking;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The ledger with an in-memory provider, on whichever database a subclass runs. Each
+ * state change commits on its own, so the tests run outside a test transaction; every
+ * test starts with empty tables and a provider that holds nothing.
+ */
+@DataJpaTest
+@Transactional(propagation = Propagation.NOT_SUPPORTED)
+@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionQueries.class,
+		TrackerTestConfiguration.class })
+abstract class LedgerTestSupport {
+
+	@Autowired
+	SessionTracker tracker;
+
+	@Autowired
+	SessionStore store;
+
+	@Autowired
+	SessionRepository sessions;
+
+	@Autowired
+	SessionTransitionRepository transitions;
+
+	@Autowired
+	FakeProvider provider;
+
+	@Autowired
+	FlakyTransactions transactions;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@BeforeEach
+	void empty() {
+		this.jdbc.update("delete from session_transition");
+		this.jdbc.update("delete from tracked_session");
+		this.provider.reset();
+		this.transactions.failNext(0);
+	}
+
+}
