@@ -98,7 +98,7 @@ class OpsSessionController {
 	ResponseEntity<?> end(@PathVariable long id, @AuthenticationPrincipal GatewayClient caller) {
 		Optional<EndResult<?>> result = this.tracker.endRow(id, "ops:" + caller.name(), EndReason.OPS);
 		if (result.isPresent() && result.get() instanceof EndResult.Pending<?> pending) {
-			return ResponseEntity.accepted().body(pending.accepted());
+			return ResponseEntity.accepted().body(pending.body());
 		}
 		return ResponseEntity.ok(SessionView.of(find(id)));
 	}

@@ -16,6 +16,11 @@ public enum EndReason {
 	/** The create's outcome was unknown, so an end was queued to avoid an orphan. */
 	COMPENSATION,
 	/** It outlived the configured maximum age. */
-	EXPIRED_TTL
+	EXPIRED_TTL,
+	/**
+	 * A caller ended a session the ledger held no live row for; the row records that end
+	 * (and holds the id while it is in flight).
+	 */
+	UNTRACKED
 
 }

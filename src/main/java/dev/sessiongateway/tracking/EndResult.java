@@ -1,5 +1,7 @@
 package dev.sessiongateway.tracking;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How an end request came out for the caller.
  *
@@ -17,18 +19,28 @@ public sealed interface EndResult<R> {
 	record Pending<R>(long id, String sessionId, String message) implements EndResult<R> {
 
 		/** What the caller gets: {@code 202 {sessionId, status: "ENDING", message}}. */
-		public Accepted accepted() {
-			return new Accepted(this.sessionId, SessionStatus.ENDING.name(), this.message);
+		public Status body() {
+			return new Status(this.sessionId, SessionStatus.ENDING.name(), this.message);
 		}
 
 	}
 
-	/** Nothing was left to do: the row had already moved on to this status. */
-	record Settled<R>(SessionStatus status) implements EndResult<R> {
+	/**
+	 * Nothing was left to do: another party had already moved the session on to this
+	 * status.
+	 */
+	record Settled<R>(@Nullable String sessionId, SessionStatus status) implements EndResult<R> {
+
+		/** What the caller gets: {@code 200 {sessionId, status, message}}. */
+		public Status body() {
+			return new Status(this.sessionId, this.status.name(),
+					"Another request ended this session while this one was on its way.");
+		}
+
 	}
 
-	/** The body of a 202 answer to an end that is pending. */
-	record Accepted(String sessionId, String status, String message) {
+	/** The body of an end the gateway answers itself, from its ledger. */
+	record Status(@Nullable String sessionId, String status, String message) {
 	}
 
 }

@@ -92,8 +92,37 @@ public class Session {
 		return new Session(provider, scope, sessionId, client, now);
 	}
 
-	SessionTransition opened() {
-		return new SessionTransition(this, null, SessionStatus.OPENING, this.createdAt, this.client, null, null);
+	/**
+	 * An end of a session the ledger holds no live row for: the row is ENDING from the
+	 * start, so that it holds the id (an open of it meanwhile is refused) and the end is
+	 * as durable as any other.
+	 */
+	static Session untrackedEnd(String provider, String scope, String sessionId, String actor, Instant now) {
+		Session session = new Session(provider, scope, sessionId, actor, now);
+		session.status = SessionStatus.ENDING;
+		session.endReason = EndReason.UNTRACKED;
+		session.nextAttemptAt = now;
+		return session;
+	}
+
+	/** The first history entry of a new row. */
+	SessionTransition recorded() {
+		return new SessionTransition(this, null, this.status, this.createdAt, this.client, this.endReason, null);
+	}
+
+	/**
+	 * The provider refused an end the ledger only recorded because a caller asked for it:
+	 * there is nothing of the gateway's to keep live, so the row is closed as FAILED.
+	 */
+	SessionTransition untrackedEndRefused(String error, Instant now) {
+		if (this.status != SessionStatus.ENDING || this.endReason != EndReason.UNTRACKED) {
+			throw new IllegalStateException("session " + this.id + " is not an untracked end in flight");
+		}
+		this.attempts++;
+		this.lastError = truncate(error);
+		this.endedAt = now;
+		this.nextAttemptAt = null;
+		return move(SessionStatus.FAILED, now, null, EndReason.UNTRACKED, error);
 	}
 
 	/**

@@ -22,6 +22,9 @@ class SessionEnds {
 
 	private static final Logger log = LoggerFactory.getLogger(SessionEnds.class);
 
+	/** How often an end looks again after the row it found changed under it. */
+	private static final int MAX_RACES = 8;
+
 	private final SessionStore store;
 
 	private final Clock clock;
@@ -50,19 +53,38 @@ class SessionEnds {
 		record WhileOpening(long id, String sessionId) implements Start {
 		}
 
-		/** The row is no longer live. */
-		record NotLive() implements Start {
+		/** The row is no longer live: it is in this status. */
+		record NotLive(SessionStatus status) implements Start {
 		}
 
 	}
 
+	/**
+	 * Ends the session live under this key; with none live, records the end in a row of
+	 * its own (holding the id while the end is in flight) and forwards it all the same.
+	 */
 	<R> EndResult<R> end(ProviderSessions<R> provider, SessionKey key, String actor, EndReason reason) {
-		Optional<Session> live = this.store.findLive(key);
-		Start start = live.map((row) -> start(row.getId(), actor, reason)).orElseGet(Start.NotLive::new);
-		if (start instanceof Start.NotLive) {
-			return endUntracked(provider, key);
+		for (int race = 1;; race++) {
+			Optional<Session> live = this.store.findLive(key);
+			if (live.isPresent()) {
+				Start start = start(live.get().getId(), actor, reason);
+				if (start instanceof Start.NotLive notLive) {
+					// another party ended the session between the look and the change
+					return new EndResult.Settled<>(key.sessionId(), notLive.status());
+				}
+				return finish(provider, start);
+			}
+			try {
+				return endUntracked(provider, key, actor);
+			}
+			catch (SessionAlreadyActiveException ex) {
+				// an open of this id began meanwhile: end that session instead
+			}
+			if (race >= MAX_RACES) {
+				throw new TrackingUnavailableException("an end of " + key.provider() + " session kept racing opens",
+						null);
+			}
 		}
-		return finish(provider, start);
 	}
 
 	Optional<EndResult<?>> endRow(ProviderSessions<?> provider, long id, String actor, EndReason reason) {
@@ -95,12 +117,12 @@ class SessionEnds {
 				}
 				case OPENING -> {
 					if (sessionId == null) {
-						yield new Start.NotLive();
+						yield new Start.NotLive(SessionStatus.OPENING);
 					}
 					history.accept(session.requestEndWhileOpening(reason, actor, now));
 					yield new Start.WhileOpening(id, sessionId);
 				}
-				case ENDED, EXPIRED, FAILED -> new Start.NotLive();
+				case ENDED, EXPIRED, FAILED -> new Start.NotLive(session.getStatus());
 			};
 		});
 	}
@@ -109,7 +131,7 @@ class SessionEnds {
 	<R> EndResult<R> attempt(ProviderSessions<R> provider, long id, @Nullable Long movedAt) {
 		Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
 		if (row.getStatus() != SessionStatus.ENDING || row.getSessionId() == null) {
-			return new EndResult.Settled<>(row.getStatus());
+			return new EndResult.Settled<>(row.getSessionId(), row.getStatus());
 		}
 		return attempt(provider, new Start.Ending(id, row.getScope(), row.getSessionId(), movedAt));
 	}
@@ -151,12 +173,20 @@ class SessionEnds {
 
 	/**
 	 * A refusal undoes the end only for the party that moved the row to ENDING, and only
-	 * while nobody else touched it since: another party's end is never undone.
+	 * while nobody else touched it since: another party's end is never undone. A row that
+	 * only records an untracked end is closed FAILED: nothing of the gateway's stays
+	 * live.
 	 */
 	private void refused(long id, @Nullable Long movedAt, String error) {
 		Instant now = now();
 		this.store.change(id, (session, history) -> {
-			if (movedAt != null && session.getStatus() == SessionStatus.ENDING && session.version() == movedAt) {
+			if (session.getStatus() != SessionStatus.ENDING) {
+				return true;
+			}
+			if (session.getEndReason() == EndReason.UNTRACKED) {
+				history.accept(session.untrackedEndRefused(error, now));
+			}
+			else if (movedAt != null && session.version() == movedAt) {
 				history.accept(session.endRefused(error, now));
 			}
 			return true;
@@ -198,20 +228,15 @@ class SessionEnds {
 		}
 	}
 
-	private <R> EndResult<R> endUntracked(ProviderSessions<R> provider, SessionKey key) {
+	private <R> EndResult<R> endUntracked(ProviderSessions<R> provider, SessionKey key, String actor) {
 		boolean repeat = this.store.everTracked(key);
+		long id = this.store.insertUntrackedEnd(key, actor, now());
 		this.meters
 			.counter(repeat ? "gateway.sessions.repeat.ends" : "gateway.sessions.untracked.ends", "provider",
 					key.provider())
 			.increment();
 		log.info("ending {} {} session", repeat ? "an already ended" : "an untracked", key.provider());
-		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(key.scope(), key.sessionId()));
-		return switch (outcome) {
-			case ProviderOutcome.Confirmed<R> confirmed -> new EndResult.Answered<>(confirmed.reply());
-			case ProviderOutcome.Refused<R> refused -> new EndResult.Answered<>(refused.reply());
-			case ProviderOutcome.Failed<R> failed -> throw failed.failure();
-			case ProviderOutcome.Uncertain<R> uncertain -> throw uncertain.failure();
-		};
+		return attempt(provider, new Start.Ending(id, key.scope(), key.sessionId(), null));
 	}
 
 	private Instant now() {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -56,12 +57,24 @@ class SessionStore {
 	 */
 	long insertOpening(String provider, String scope, @Nullable String sessionId, String client, Instant now) {
 		SessionKey key = (sessionId != null) ? new SessionKey(provider, scope, sessionId) : null;
+		return insert(key, () -> Session.opening(provider, scope, sessionId, client, now));
+	}
+
+	/**
+	 * Inserts the row of an end of a session the ledger holds no live row for (ENDING,
+	 * reason UNTRACKED).
+	 * @throws SessionAlreadyActiveException if a live row holds the key meanwhile
+	 */
+	long insertUntrackedEnd(SessionKey key, String actor, Instant now) {
+		return insert(key, () -> Session.untrackedEnd(key.provider(), key.scope(), key.sessionId(), actor, now));
+	}
+
+	private long insert(@Nullable SessionKey key, Supplier<Session> row) {
 		for (int race = 1;; race++) {
 			try {
 				return required(this.tx.execute((status) -> {
-					Session session = this.sessions
-						.saveAndFlush(Session.opening(provider, scope, sessionId, client, now));
-					this.transitions.save(session.opened());
+					Session session = this.sessions.saveAndFlush(row.get());
+					this.transitions.save(session.recorded());
 					return session.getId();
 				}));
 			}
@@ -72,16 +85,16 @@ class SessionStore {
 				// Either the live row that held the key ended meanwhile (try again), or
 				// the row broke another constraint (which trying again will not fix).
 				if (key == null || race >= MAX_RACES) {
-					throw new TrackingUnavailableException("the intent to open could not be recorded", ex);
+					throw new TrackingUnavailableException("the new session row could not be recorded", ex);
 				}
 			}
 			catch (ConcurrencyFailureException ex) {
 				if (race >= MAX_RACES) {
-					throw new TrackingUnavailableException("the intent to open could not be recorded", ex);
+					throw new TrackingUnavailableException("the new session row could not be recorded", ex);
 				}
 			}
 			catch (DataAccessException | TransactionException ex) {
-				throw new TrackingUnavailableException("the intent to open could not be recorded", ex);
+				throw new TrackingUnavailableException("the new session row could not be recorded", ex);
 			}
 		}
 	}
@@ -140,7 +153,7 @@ class SessionStore {
 				() -> this.sessions.existsByProviderAndScopeAndSessionId(key.provider(), key.scope(), key.sessionId()));
 	}
 
-	private <T> T read(java.util.function.Supplier<T> query) {
+	private <T> T read(Supplier<T> query) {
 		try {
 			return query.get();
 		}

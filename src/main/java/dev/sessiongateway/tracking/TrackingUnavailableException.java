@@ -1,5 +1,7 @@
 package dev.sessiongateway.tracking;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The session table could not be read or written (database down, pool exhausted,
  * constraint broken). Whatever the provider did is either not started yet or left for
@@ -7,7 +9,7 @@ package dev.sessiongateway.tracking;
  */
 public class TrackingUnavailableException extends RuntimeException {
 
-	TrackingUnavailableException(String message, Throwable cause) {
+	TrackingUnavailableException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

@@ -53,15 +53,17 @@ public final class ProviderReplies {
 			.body(response.body());
 	}
 
-	/** The provider's answer to an end, or 202 when the end is pending. */
+	/**
+	 * The provider's answer to an end; 202 when the end is pending; 200 with the ledger's
+	 * status when another request ended the session first.
+	 */
 	public static ResponseEntity<?> relay(EndResult<UpstreamResponse> result) {
 		return switch (result) {
 			case EndResult.Answered<UpstreamResponse> answered -> relay(answered.reply());
-			case EndResult.Pending<UpstreamResponse> pending -> ResponseEntity.status(HttpStatus.ACCEPTED)
-				.cacheControl(CacheControl.noStore())
-				.body(pending.accepted());
+			case EndResult.Pending<UpstreamResponse> pending ->
+				ResponseEntity.status(HttpStatus.ACCEPTED).cacheControl(CacheControl.noStore()).body(pending.body());
 			case EndResult.Settled<UpstreamResponse> settled ->
-				throw new IllegalStateException("an end request always reaches the provider or is pending");
+				ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(settled.body());
 		};
 	}
 

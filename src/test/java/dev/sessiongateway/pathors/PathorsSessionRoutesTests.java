@@ -190,7 +190,32 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		assertThat(response.statusCode()).isEqualTo(200);
 		pathors.verify(1, deleteRequestedFor(urlEqualTo(SESSIONS))
 			.withRequestBody(equalToJson("{\"session_id\":\"elsewhere\"}")));
-		assertThat(allSessions()).isEmpty();
+		Session recorded = onlySession();
+		assertThat(recorded.getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(recorded.getEndReason()).isEqualTo(EndReason.UNTRACKED);
+	}
+
+	@Test
+	void anUntrackedEndThePathorsRefusesIsClosedFailedAndLeavesNothingLive() {
+		endAnswers(400, "{\"error\":\"session_id is invalid\"}");
+
+		HttpResponse<String> response = send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY,
+				"{\"session_id\":\"elsewhere\"}");
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.FAILED);
+	}
+
+	@Test
+	void anUntrackedEndPathorsDoesNotConfirmIsKeptEndingAndAnswers202() {
+		endAnswers(503, "{}");
+
+		HttpResponse<String> response = send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY,
+				"{\"session_id\":\"elsewhere\"}");
+
+		assertThat(response.statusCode()).isEqualTo(202);
+		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(onlySession().getEndReason()).isEqualTo(EndReason.UNTRACKED);
 	}
 
 	@Test

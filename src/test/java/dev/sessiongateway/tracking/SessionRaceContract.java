@@ -334,6 +334,24 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		assertThat(count("gateway.sessions.untracked.ends")).isEqualTo(untracked);
 	}
 
+	@Test
+	void anOpenOfAnIdWhoseUntrackedEndIsInFlightIsRefusedSoTheEndCannotEndTheNewSession() throws Exception {
+		this.provider.makeLive(SCOPE, "s-1");
+		Gate gate = holdFirst(FakeProvider.Op.END);
+		CompletableFuture<EndResult<String>> end = CompletableFuture
+			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT), PARTIES);
+		gate.awaitArrival();
+
+		assertThatExceptionOfType(SessionAlreadyActiveException.class)
+			.isThrownBy(() -> this.tracker.open(this.provider, intent("s-1"), "svc"));
+		gate.open();
+
+		assertThat(result(end)).isInstanceOf(EndResult.Answered.class);
+		assertThat(this.provider.live()).isEmpty();
+		assertThat(this.sessions.findAll()).extracting(Session::getStatus, Session::getEndReason)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(SessionStatus.ENDED, EndReason.UNTRACKED));
+	}
+
 	// Uncertainty is never lost.
 
 	@Test
