@@ -128,12 +128,12 @@ class SessionEnds {
 	}
 
 	/** One end attempt for an ENDING row that nobody in this flow moved there. */
-	<R> EndResult<R> attempt(ProviderSessions<R> provider, long id, @Nullable Long movedAt) {
+	<R> EndResult<R> attempt(ProviderSessions<R> provider, long id) {
 		Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
 		if (row.getStatus() != SessionStatus.ENDING || row.getSessionId() == null) {
 			return new EndResult.Settled<>(row.getSessionId(), row.getStatus());
 		}
-		return attempt(provider, new Start.Ending(id, row.getScope(), row.getSessionId(), movedAt));
+		return attempt(provider, new Start.Ending(id, row.getScope(), row.getSessionId(), null));
 	}
 
 	private <R> EndResult<R> attempt(ProviderSessions<R> provider, Start.Ending ending) {

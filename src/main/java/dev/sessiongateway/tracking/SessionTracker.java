@@ -97,7 +97,7 @@ public class SessionTracker {
 					: new TrackingUnavailableException("the confirmed create could not be recorded", ex);
 		}
 		if (endAtOnce) {
-			this.ends.attempt(provider, id, null);
+			this.ends.attempt(provider, id);
 		}
 	}
 
@@ -108,11 +108,12 @@ public class SessionTracker {
 	 */
 	private boolean confirm(long id, SessionFacts facts) {
 		Instant now = now();
+		SessionStore.Change<Boolean> confirmation = (session, history) -> {
+			session.confirmOpen(facts, now).forEach(history);
+			return session.getStatus() == SessionStatus.ENDING;
+		};
 		try {
-			return this.store.change(id, (session, history) -> {
-				session.confirmOpen(facts, now).forEach(history);
-				return session.getStatus() == SessionStatus.ENDING;
-			});
+			return this.store.change(id, confirmation);
 		}
 		catch (org.springframework.dao.DataIntegrityViolationException ex) {
 			Session row = this.store.find(id).orElseThrow(() -> ex);
@@ -126,10 +127,7 @@ public class SessionTracker {
 			log.info("{} handed out session id of row {} again; recording that older session as ended",
 					row.getProvider(), older.get().getId());
 			this.ends.endedByProvider(older.get().getId(), EndReason.PROVIDER_ENDED);
-			return this.store.change(id, (session, history) -> {
-				session.confirmOpen(facts, now).forEach(history);
-				return session.getStatus() == SessionStatus.ENDING;
-			});
+			return this.store.change(id, confirmation);
 		}
 	}
 
@@ -194,7 +192,7 @@ public class SessionTracker {
 	/** One more end attempt for an ENDING row (background work). */
 	public EndResult<?> retryEnd(long id) {
 		Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
-		return this.ends.attempt(provider(row), id, null);
+		return this.ends.attempt(provider(row), id);
 	}
 
 	/**

@@ -67,6 +67,11 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		return (found != null) ? found.count() : 0;
 	}
 
+	/** A party ending session s-1 on a thread of its own. */
+	CompletableFuture<EndResult<String>> endInBackground(String actor, EndReason reason) {
+		return CompletableFuture.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), actor, reason), PARTIES);
+	}
+
 	static <T> T result(CompletableFuture<T> future) throws Exception {
 		return future.get(30, TimeUnit.SECONDS);
 	}
@@ -127,8 +132,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 	void aWebhookLandingWhileAClientEndIsInFlightLeavesNoLoserWithAnError() throws Exception {
 		long id = open("s-1");
 		Gate gate = holdFirst(FakeProvider.Op.END);
-		CompletableFuture<EndResult<String>> end = CompletableFuture
-			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT), PARTIES);
+		CompletableFuture<EndResult<String>> end = endInBackground("svc", EndReason.CLIENT);
 		gate.awaitArrival();
 
 		assertThat(this.tracker.endedAtProvider(key("s-1"), Instant.now(), EndReason.PROVIDER_ENDED)).isTrue();
@@ -144,8 +148,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 	void twoEndsOfOneSessionAtOnceBothAnswerFromTheProvider() throws Exception {
 		long id = open("s-1");
 		Gate gate = holdFirst(FakeProvider.Op.END);
-		CompletableFuture<EndResult<String>> first = CompletableFuture
-			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT), PARTIES);
+		CompletableFuture<EndResult<String>> first = endInBackground("svc", EndReason.CLIENT);
 		gate.awaitArrival();
 
 		EndResult<String> second = this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
@@ -162,8 +165,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 	void anOpsForceEndRacingAClientEndEndsTheRowOnce() throws Exception {
 		long id = open("s-1");
 		Gate gate = holdFirst(FakeProvider.Op.END);
-		CompletableFuture<EndResult<String>> client = CompletableFuture
-			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT), PARTIES);
+		CompletableFuture<EndResult<String>> client = endInBackground("svc", EndReason.CLIENT);
 		gate.awaitArrival();
 
 		Optional<EndResult<?>> ops = this.tracker.endRow(id, "ops:person", EndReason.OPS);
@@ -216,11 +218,9 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		})
 			.faults((op, key) -> (op == FakeProvider.Op.END && mine.get() == 1) ? FakeProvider.Fault.REFUSED
 					: FakeProvider.Fault.NONE);
-		CompletableFuture<EndResult<String>> refused = CompletableFuture
-			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT), PARTIES);
+		CompletableFuture<EndResult<String>> refused = endInBackground("svc", EndReason.CLIENT);
 		refusedGate.awaitArrival();
-		CompletableFuture<EndResult<String>> confirmed = CompletableFuture
-			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "ops", EndReason.OPS), PARTIES);
+		CompletableFuture<EndResult<String>> confirmed = endInBackground("ops", EndReason.OPS);
 		confirmedGate.awaitArrival();
 
 		refusedGate.open();
@@ -338,8 +338,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 	void anOpenOfAnIdWhoseUntrackedEndIsInFlightIsRefusedSoTheEndCannotEndTheNewSession() throws Exception {
 		this.provider.makeLive(SCOPE, "s-1");
 		Gate gate = holdFirst(FakeProvider.Op.END);
-		CompletableFuture<EndResult<String>> end = CompletableFuture
-			.supplyAsync(() -> this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT), PARTIES);
+		CompletableFuture<EndResult<String>> end = endInBackground("svc", EndReason.CLIENT);
 		gate.awaitArrival();
 
 		assertThatExceptionOfType(SessionAlreadyActiveException.class)
