@@ -180,12 +180,16 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
 	}
 
+	/** Ends a session the gateway holds no row for. */
+	private HttpResponse<String> endElsewhere() {
+		return send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY, "{\"session_id\":\"elsewhere\"}");
+	}
+
 	@Test
 	void endOfAnUntrackedSessionIsForwardedAnyway() {
 		endAnswers(200, "{\"success\":true,\"sessionId\":\"elsewhere\"}");
 
-		HttpResponse<String> response = send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY,
-				"{\"session_id\":\"elsewhere\"}");
+		HttpResponse<String> response = endElsewhere();
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		pathors.verify(1, deleteRequestedFor(urlEqualTo(SESSIONS))
@@ -199,8 +203,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 	void anUntrackedEndThePathorsRefusesIsClosedFailedAndLeavesNothingLive() {
 		endAnswers(400, "{\"error\":\"session_id is invalid\"}");
 
-		HttpResponse<String> response = send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY,
-				"{\"session_id\":\"elsewhere\"}");
+		HttpResponse<String> response = endElsewhere();
 
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.FAILED);
@@ -210,8 +213,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 	void anUntrackedEndPathorsDoesNotConfirmIsKeptEndingAndAnswers202() {
 		endAnswers(503, "{}");
 
-		HttpResponse<String> response = send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY,
-				"{\"session_id\":\"elsewhere\"}");
+		HttpResponse<String> response = endElsewhere();
 
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDING);
