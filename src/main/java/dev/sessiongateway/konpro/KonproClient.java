@@ -48,4 +48,9 @@ class KonproClient implements DisposableBean {
 		this.upstream.close();
 	}
 
+	/** The longest one call can take before it comes back. */
+	java.time.Duration longestCall() {
+		return this.upstream.longestCall();
+	}
+
 }

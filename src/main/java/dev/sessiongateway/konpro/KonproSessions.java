@@ -63,4 +63,9 @@ class KonproSessions implements ProviderSessions<UpstreamResponse> {
 		});
 	}
 
+	@Override
+	public java.time.Duration longestCall() {
+		return this.client.longestCall();
+	}
+
 }

@@ -65,4 +65,9 @@ class PathorsClient implements DisposableBean {
 		this.upstream.close();
 	}
 
+	/** The longest one call can take before it comes back. */
+	java.time.Duration longestCall() {
+		return this.upstream.longestCall();
+	}
+
 }

@@ -92,4 +92,9 @@ class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 		return null;
 	}
 
+	@Override
+	public java.time.Duration longestCall() {
+		return this.client.longestCall();
+	}
+
 }

@@ -27,4 +27,10 @@ public interface ProviderSessions<R> {
 	/** Asks whether one session is still alive, and until when. */
 	ProviderOutcome<R> status(String scope, String sessionId);
 
+	/**
+	 * The longest one call can take before it comes back (connection, pool wait and
+	 * answer): a create older than this is no longer in flight.
+	 */
+	java.time.Duration longestCall();
+
 }

@@ -64,6 +64,15 @@ public class Session {
 	@Column(length = MAX_ERROR_LENGTH)
 	private @Nullable String lastError;
 
+	/** When the session last became ENDING: the end deadline counts from here. */
+	private @Nullable Instant endingSince;
+
+	/** When an end past its deadline was flagged for a human. */
+	private @Nullable Instant flaggedAt;
+
+	/** When the provider was last asked whether the session lives (or it opened). */
+	private @Nullable Instant lastCheckedAt;
+
 	@Version
 	private long version;
 
@@ -79,6 +88,7 @@ public class Session {
 		this.status = SessionStatus.OPENING;
 		this.createdAt = now;
 		this.updatedAt = now;
+		this.lastCheckedAt = now;
 		if (sessionId != null) {
 			this.liveKey = new SessionKey(provider, scope, sessionId).liveKey();
 		}
@@ -102,6 +112,7 @@ public class Session {
 		session.status = SessionStatus.ENDING;
 		session.endReason = EndReason.UNTRACKED;
 		session.nextAttemptAt = now;
+		session.endingSince = now;
 		return session;
 	}
 
@@ -211,6 +222,8 @@ public class Session {
 	private SessionTransition startEnding(EndReason reason, String actor, Instant now, @Nullable String detail) {
 		this.endReason = reason;
 		this.nextAttemptAt = now;
+		this.endingSince = now;
+		this.flaggedAt = null;
 		return move(SessionStatus.ENDING, now, actor, reason, detail);
 	}
 
@@ -222,6 +235,7 @@ public class Session {
 		if (this.status != SessionStatus.ACTIVE && this.status != SessionStatus.ENDING) {
 			throw new IllegalStateException("session " + this.id + " is " + this.status);
 		}
+		this.attempts++;
 		return finish(now, (this.endReason != null) ? this.endReason : EndReason.CLIENT, null);
 	}
 
@@ -238,6 +252,63 @@ public class Session {
 	}
 
 	/**
+	 * A background attempt (already counted when its row was claimed) failed; the session
+	 * stays ENDING and is due again at {@code nextAttemptAt}.
+	 */
+	void claimedAttemptFailed(String error, Instant nextAttemptAt, Instant now) {
+		requireStatus(SessionStatus.ENDING);
+		this.lastError = truncate(error);
+		this.nextAttemptAt = nextAttemptAt;
+		this.updatedAt = now;
+	}
+
+	/**
+	 * A background attempt (already counted when its row was claimed) was confirmed by
+	 * the provider: the session is over.
+	 */
+	SessionTransition confirmClaimedEnd(Instant now) {
+		requireStatus(SessionStatus.ENDING);
+		return finish(now, (this.endReason != null) ? this.endReason : EndReason.CLIENT, null);
+	}
+
+	/**
+	 * Whether this end has been trying for longer than {@code deadline} and is not yet
+	 * flagged.
+	 */
+	boolean overdue(java.time.Duration deadline, Instant now) {
+		return this.status == SessionStatus.ENDING && this.flaggedAt == null && this.endingSince != null
+				&& this.endingSince.plus(deadline).isBefore(now);
+	}
+
+	/**
+	 * Flags an end past its deadline for a human; it stays ENDING and keeps being tried.
+	 */
+	SessionTransition flag(String error, Instant now) {
+		requireStatus(SessionStatus.ENDING);
+		this.flaggedAt = now;
+		this.lastError = truncate("end overdue, needs a human: " + error);
+		this.updatedAt = now;
+		return new SessionTransition(this, SessionStatus.ENDING, SessionStatus.ENDING, now, "gateway", this.endReason,
+				"end past its deadline: flagged");
+	}
+
+	/**
+	 * The session is past the expiry the provider gave it: it is EXPIRED, with no call to
+	 * the provider.
+	 */
+	SessionTransition expire(Instant now) {
+		requireStatus(SessionStatus.ACTIVE);
+		this.endedAt = now;
+		this.nextAttemptAt = null;
+		return move(SessionStatus.EXPIRED, now, "gateway", null, "past the expiry the provider gave it");
+	}
+
+	/** The provider was asked about the session and said it lives. */
+	void checked(Instant now) {
+		this.lastCheckedAt = now;
+	}
+
+	/**
 	 * The provider refused the end as a bad request about this session: it is ACTIVE
 	 * again, with the refusal kept as its last error. Only the party that moved it to
 	 * ENDING may do this, and only while nobody else touched it since.
@@ -248,6 +319,8 @@ public class Session {
 		this.lastError = truncate(error);
 		this.endReason = null;
 		this.nextAttemptAt = null;
+		this.endingSince = null;
+		this.flaggedAt = null;
 		return move(SessionStatus.ACTIVE, now, this.client, null, error);
 	}
 
@@ -355,6 +428,18 @@ public class Session {
 
 	public int getAttempts() {
 		return this.attempts;
+	}
+
+	public @Nullable Instant getEndingSince() {
+		return this.endingSince;
+	}
+
+	public @Nullable Instant getFlaggedAt() {
+		return this.flaggedAt;
+	}
+
+	public @Nullable Instant getLastCheckedAt() {
+		return this.lastCheckedAt;
 	}
 
 	public @Nullable String getLastError() {

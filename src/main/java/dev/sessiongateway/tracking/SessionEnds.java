@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -31,12 +32,16 @@ class SessionEnds {
 
 	private final TrackingProperties properties;
 
+	private final RetryPolicy retries;
+
 	private final MeterRegistry meters;
 
-	SessionEnds(SessionStore store, Clock clock, TrackingProperties properties, MeterRegistry meters) {
+	SessionEnds(SessionStore store, Clock clock, TrackingProperties properties, RetryPolicy retries,
+			MeterRegistry meters) {
 		this.store = store;
 		this.clock = clock;
 		this.properties = properties;
+		this.retries = retries;
 		this.meters = meters;
 	}
 
@@ -156,19 +161,99 @@ class SessionEnds {
 	private <R> EndResult<R> pending(Start.Ending ending, RuntimeException failure, @Nullable Duration retryAfter) {
 		String error = ProviderOutcome.describe(failure);
 		Instant now = now();
-		Duration delay = this.properties.retryBackoff();
-		if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
-			delay = retryAfter;
-		}
-		Instant next = now.plus(delay);
-		this.store.change(ending.id(), (session, history) -> {
-			if (session.getStatus() == SessionStatus.ENDING) {
-				session.endAttemptFailed(error, next, now);
+		Optional<Session> flagged = this.store.change(ending.id(), (session, history) -> {
+			if (session.getStatus() != SessionStatus.ENDING) {
+				return Optional.empty();
 			}
-			return true;
+			Duration delay = this.retries.delay(session.getAttempts() + 1, retryAfter);
+			session.endAttemptFailed(error, now.plus(delay), now);
+			return flagIfOverdue(session, error, now, history) ? Optional.of(session) : Optional.empty();
 		});
+		flagged
+			.ifPresent((session) -> warnFlagged(session.getProvider(), session.getId(), session.getAttempts(), error));
 		return new EndResult.Pending<>(ending.id(), ending.sessionId(),
 				"The provider did not confirm the end yet (" + error + "); the gateway keeps trying until it does.");
+	}
+
+	/**
+	 * One background attempt for a claimed row. Its outcome is recorded only on the row
+	 * as the claim left it; a confirmation is recorded whoever changed the row, since the
+	 * session is over either way.
+	 */
+	<R> EndAttempt attemptClaimed(ProviderSessions<R> provider, EndClaim claim) {
+		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(claim.scope(), claim.sessionId()));
+		Instant now = now();
+		EndAttempt result = record(provider, claim, outcome, now);
+		if (result == EndAttempt.FLAGGED) {
+			warnFlagged(claim.provider(), claim.id(), claim.attempts(), describe(outcome));
+		}
+		return result;
+	}
+
+	private static String describe(ProviderOutcome<?> outcome) {
+		return switch (outcome) {
+			case ProviderOutcome.Failed<?> failed -> ProviderOutcome.describe(failed.failure());
+			case ProviderOutcome.Uncertain<?> uncertain -> ProviderOutcome.describe(uncertain.failure());
+			case ProviderOutcome.Refused<?> refused -> "the provider refused the end";
+			case ProviderOutcome.Confirmed<?> confirmed -> "confirmed";
+		};
+	}
+
+	private <R> EndAttempt record(ProviderSessions<R> provider, EndClaim claim, ProviderOutcome<R> outcome,
+			Instant now) {
+		return switch (outcome) {
+			case ProviderOutcome.Confirmed<R> confirmed -> this.store.change(claim.id(), (session, history) -> {
+				if (session.getStatus() != SessionStatus.ENDING) {
+					return EndAttempt.LEFT;
+				}
+				history.accept(session.confirmClaimedEnd(now));
+				return EndAttempt.ENDED;
+			});
+			case ProviderOutcome.Refused<R> refused -> this.store.change(claim.id(), (session, history) -> {
+				if (session.getStatus() == SessionStatus.ENDING && session.getEndReason() == EndReason.UNTRACKED
+						&& session.version() == claim.version()) {
+					history.accept(session.untrackedEndRefused(provider.provider() + " refused the end", now));
+					return EndAttempt.CLOSED;
+				}
+				return claimedAttemptFailed(session, claim, provider.provider() + " refused the end", null, now,
+						history);
+			});
+			case ProviderOutcome.Failed<R> failed ->
+				this.store.change(claim.id(), (session, history) -> claimedAttemptFailed(session, claim,
+						ProviderOutcome.describe(failed.failure()), failed.retryAfter(), now, history));
+			case ProviderOutcome.Uncertain<R> uncertain ->
+				this.store.change(claim.id(), (session, history) -> claimedAttemptFailed(session, claim,
+						ProviderOutcome.describe(uncertain.failure()), null, now, history));
+		};
+	}
+
+	private EndAttempt claimedAttemptFailed(Session session, EndClaim claim, String error,
+			@Nullable Duration retryAfter, Instant now, Consumer<SessionTransition> history) {
+		if (session.getStatus() != SessionStatus.ENDING || session.version() != claim.version()) {
+			return EndAttempt.LEFT;
+		}
+		session.claimedAttemptFailed(error, now.plus(this.retries.delay(claim.attempts(), retryAfter)), now);
+		return flagIfOverdue(session, error, now, history) ? EndAttempt.FLAGGED : EndAttempt.RETRY;
+	}
+
+	/**
+	 * Flags an end that has been failing for longer than the deadline, once: a metric and
+	 * one warning for a human. It stays ENDING and keeps being tried.
+	 */
+	private boolean flagIfOverdue(Session session, String error, Instant now, Consumer<SessionTransition> history) {
+		if (!session.overdue(this.properties.endDeadline(), now)) {
+			return false;
+		}
+		history.accept(session.flag(error, now));
+		return true;
+	}
+
+	private void warnFlagged(String provider, long id, int attempts, String error) {
+		this.meters.counter("gateway.sessions.end.flagged", "provider", provider).increment();
+		log.warn(
+				"{} session row {} is still not ended after {} ({} attempts, last error: {}); "
+						+ "it is flagged for a human and keeps being retried",
+				provider, id, this.properties.endDeadline(), attempts, error);
 	}
 
 	/**

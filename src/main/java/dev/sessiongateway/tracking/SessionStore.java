@@ -1,6 +1,8 @@
 package dev.sessiongateway.tracking;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionException;
@@ -36,11 +39,14 @@ class SessionStore {
 
 	private final TransactionTemplate tx;
 
+	private final JdbcTemplate jdbc;
+
 	SessionStore(SessionRepository sessions, SessionTransitionRepository transitions,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, JdbcTemplate jdbc) {
 		this.sessions = sessions;
 		this.transitions = transitions;
 		this.tx = new TransactionTemplate(transactionManager);
+		this.jdbc = jdbc;
 	}
 
 	/** A change to one row: reads it, may move it, and writes its history entries. */
@@ -136,6 +142,113 @@ class SessionStore {
 				throw new TrackingUnavailableException("session " + id + " could not be updated", ex);
 			}
 		}
+	}
+
+	/**
+	 * Claims up to {@code batch} ENDING rows due at {@code now}, oldest due first,
+	 * skipping rows another transaction holds: each claimed row counts one more attempt
+	 * and is not due again before {@code leaseUntil}, so no other replica claims it
+	 * meanwhile.
+	 */
+	List<EndClaim> claimDueEnds(Instant now, int batch, Instant leaseUntil) {
+		return inTransaction("due ends could not be claimed", () -> {
+			List<Long> ids = this.jdbc.queryForList("""
+					select id from tracked_session where status = 'ENDING' and next_attempt_at <= ?
+					order by next_attempt_at fetch first ? rows only for update skip locked""", Long.class, at(now),
+					batch);
+			if (ids.isEmpty()) {
+				return List.of();
+			}
+			List<EndClaim> claims = new ArrayList<>();
+			for (long id : ids) {
+				this.jdbc.update("""
+						update tracked_session set next_attempt_at = ?, attempts = attempts + 1, version = version + 1
+						where id = ?""", at(leaseUntil), id);
+				claims.add(this.jdbc.queryForObject("""
+						select id, provider, scope, session_id, attempts, version from tracked_session where id = ?""",
+						(rs, n) -> new EndClaim(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+								rs.getInt(5), rs.getLong(6)),
+						id));
+			}
+			return claims;
+		});
+	}
+
+	/**
+	 * Claims the rows a query selects (at most {@code batch}, skipping rows another
+	 * transaction holds) and runs a change on each in the same transaction: two replicas
+	 * never work the same row at once, and neither waits for the other.
+	 * @param query selects ids; {@code fetch first ? rows only for update skip locked} is
+	 * appended, with {@code batch} as its last argument
+	 */
+	<T> List<T> claimAndChange(String query, List<Object> args, int batch, Change<T> change) {
+		return inTransaction("sessions could not be claimed", () -> {
+			List<Object> all = new ArrayList<>(args);
+			all.add(batch);
+			List<Long> ids = this.jdbc.queryForList(query + " fetch first ? rows only for update skip locked",
+					Long.class, all.toArray());
+			List<T> results = new ArrayList<>();
+			for (long id : ids) {
+				Session session = this.sessions.findById(id).orElseThrow(() -> new IllegalStateException("no " + id));
+				List<SessionTransition> written = new ArrayList<>();
+				results.add(change.apply(session, written::add));
+				this.sessions.flush();
+				this.transitions.saveAll(written);
+			}
+			this.sessions.flush();
+			return results;
+		});
+	}
+
+	/**
+	 * Deletes up to {@code batch} rows in this status that ended before
+	 * {@code endedBefore}, with their history.
+	 * @return how many rows were deleted
+	 */
+	int purge(SessionStatus status, Instant endedBefore, int batch) {
+		return inTransaction("ended sessions could not be purged", () -> {
+			List<Long> ids = this.jdbc.queryForList("""
+					select id from tracked_session where status = ? and ended_at < ?
+					order by ended_at fetch first ? rows only for update skip locked""", Long.class, status.name(),
+					at(endedBefore), batch);
+			for (long id : ids) {
+				this.jdbc.update("delete from session_transition where session_ref = ?", id);
+				this.jdbc.update("delete from tracked_session where id = ?", id);
+			}
+			return ids.size();
+		});
+	}
+
+	/**
+	 * Claims up to {@code batch} ACTIVE rows last checked before {@code checkedBefore},
+	 * longest unchecked first, and marks them checked at {@code now}.
+	 */
+	List<Session> claimForCheck(Instant checkedBefore, int batch, Instant now) {
+		return inTransaction("sessions could not be claimed for a check", () -> {
+			List<Long> ids = this.jdbc.queryForList("""
+					select id from tracked_session where status = 'ACTIVE' and last_checked_at < ?
+					order by last_checked_at fetch first ? rows only for update skip locked""", Long.class,
+					at(checkedBefore), batch);
+			List<Session> claimed = new ArrayList<>();
+			for (long id : ids) {
+				this.jdbc.update("update tracked_session set last_checked_at = ? where id = ?", at(now), id);
+				this.sessions.findById(id).ifPresent(claimed::add);
+			}
+			return claimed;
+		});
+	}
+
+	private <T> T inTransaction(String failure, Supplier<T> work) {
+		try {
+			return required(this.tx.execute((status) -> work.get()));
+		}
+		catch (DataAccessException | TransactionException ex) {
+			throw new TrackingUnavailableException(failure, ex);
+		}
+	}
+
+	private static OffsetDateTime at(Instant instant) {
+		return instant.atOffset(ZoneOffset.UTC);
 	}
 
 	/** The live row with this key, if there is one. */

@@ -7,12 +7,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings under {@code gateway.sessions}.
+ * The ledger's settings under {@code gateway.sessions}.
  *
- * @param retryBackoff the delay before background work tries a pending end again
+ * @param endDeadline how long an end may keep failing before it is flagged for a human
+ * (it keeps being tried)
  */
 @Validated
 @ConfigurationProperties("gateway.sessions")
-public record TrackingProperties(@DefaultValue("5s") Duration retryBackoff) {
+public record TrackingProperties(@DefaultValue("1h") Duration endDeadline) {
+
+	public TrackingProperties {
+		if (endDeadline.isNegative() || endDeadline.isZero()) {
+			throw new IllegalArgumentException("gateway.sessions.end-deadline must be positive");
+		}
+	}
 
 }

@@ -71,6 +71,11 @@ public final class Upstream implements AutoCloseable {
 			.build();
 	}
 
+	/** The longest one call can take before it comes back. */
+	public java.time.Duration longestCall() {
+		return this.settings.longestCall();
+	}
+
 	/**
 	 * Sends one request and returns a 2xx answer or a 4xx answer about the caller's
 	 * request.

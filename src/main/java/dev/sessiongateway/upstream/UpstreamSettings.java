@@ -25,6 +25,11 @@ public record UpstreamSettings(String name, URI baseUrl, Duration connectTimeout
 		int maxConnections, Duration poolWait, int rateLimitPerMinute, DataSize maxResponseSize,
 		int circuitFailureThreshold, Duration circuitOpenFor) {
 
+	/** The longest one call can take: waiting for a connection, connecting, answering. */
+	public Duration longestCall() {
+		return this.poolWait.plus(this.connectTimeout).plus(this.readTimeout);
+	}
+
 	/**
 	 * Refuses a credential that could not travel safely in a header (spaces, line breaks,
 	 * control characters), without ever showing its value.

@@ -25,7 +25,9 @@ public class FakeProvider implements ProviderSessions<String> {
 		/** The provider acts, but the answer is lost (timeout, reset, 5xx). */
 		LOST_ANSWER,
 		/** The provider refuses the request itself (400/409/422). */
-		REFUSED
+		REFUSED,
+		/** The request budget holds the call back: certainly no effect, try later. */
+		LIMITED
 
 	}
 
@@ -44,6 +46,9 @@ public class FakeProvider implements ProviderSessions<String> {
 
 	private final AtomicInteger calls = new AtomicInteger();
 
+	private final java.util.Map<Op, AtomicInteger> callsByOp = new java.util.EnumMap<>(java.util.Map.of(Op.OPEN,
+			new AtomicInteger(), Op.END, new AtomicInteger(), Op.STATUS, new AtomicInteger()));
+
 	private volatile Consumer<Op> beforeCall = (op) -> {
 	};
 
@@ -57,6 +62,7 @@ public class FakeProvider implements ProviderSessions<String> {
 	public FakeProvider reset() {
 		this.live.clear();
 		this.calls.set(0);
+		this.callsByOp.values().forEach((count) -> count.set(0));
 		this.generatedIds.set(0);
 		this.beforeCall = (op) -> {
 		};
@@ -105,6 +111,11 @@ public class FakeProvider implements ProviderSessions<String> {
 		return this.calls.get();
 	}
 
+	/** The calls of one operation so far. */
+	public int calls(Op op) {
+		return this.callsByOp.get(op).get();
+	}
+
 	@Override
 	public String provider() {
 		return this.name;
@@ -116,6 +127,9 @@ public class FakeProvider implements ProviderSessions<String> {
 				: "gen-" + this.generatedIds.incrementAndGet();
 		String key = key(intent.scope(), sessionId);
 		Fault fault = enter(Op.OPEN, key);
+		if (fault == Fault.LIMITED) {
+			return limited();
+		}
 		if (fault == Fault.UNREACHABLE) {
 			return new ProviderOutcome.Failed<>(new IllegalStateException("provider unreachable"), null);
 		}
@@ -134,6 +148,9 @@ public class FakeProvider implements ProviderSessions<String> {
 	public ProviderOutcome<String> end(String scope, String sessionId) {
 		String key = key(scope, sessionId);
 		Fault fault = enter(Op.END, key);
+		if (fault == Fault.LIMITED) {
+			return limited();
+		}
 		if (fault == Fault.UNREACHABLE) {
 			return new ProviderOutcome.Failed<>(new IllegalStateException("provider unreachable"), null);
 		}
@@ -151,6 +168,9 @@ public class FakeProvider implements ProviderSessions<String> {
 	public ProviderOutcome<String> status(String scope, String sessionId) {
 		String key = key(scope, sessionId);
 		Fault fault = enter(Op.STATUS, key);
+		if (fault == Fault.LIMITED) {
+			return limited();
+		}
 		if (fault == Fault.UNREACHABLE || fault == Fault.LOST_ANSWER) {
 			return new ProviderOutcome.Failed<>(new IllegalStateException("provider unreachable"), null);
 		}
@@ -164,8 +184,19 @@ public class FakeProvider implements ProviderSessions<String> {
 
 	private Fault enter(Op op, String key) {
 		this.calls.incrementAndGet();
+		this.callsByOp.get(op).incrementAndGet();
 		this.beforeCall.accept(op);
 		return this.faults.apply(op, key);
+	}
+
+	private static <R> ProviderOutcome<R> limited() {
+		return new ProviderOutcome.Failed<>(new IllegalStateException("request budget used up"),
+				java.time.Duration.ofSeconds(10));
+	}
+
+	@Override
+	public java.time.Duration longestCall() {
+		return java.time.Duration.ofSeconds(1);
 	}
 
 	static String key(String scope, @Nullable String sessionId) {

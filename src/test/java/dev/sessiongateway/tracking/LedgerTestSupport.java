@@ -17,7 +17,7 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @DataJpaTest
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
-@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionQueries.class,
+@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionQueries.class, SessionUpkeep.class,
 		TrackerTestConfiguration.class })
 abstract class LedgerTestSupport {
 
@@ -45,12 +45,19 @@ abstract class LedgerTestSupport {
 	@Autowired
 	JdbcTemplate jdbc;
 
+	@Autowired
+	SessionUpkeep upkeep;
+
+	@Autowired
+	TestClock clock;
+
 	@BeforeEach
 	void empty() {
 		this.jdbc.update("delete from session_transition");
 		this.jdbc.update("delete from tracked_session");
 		this.provider.reset();
 		this.transactions.failNext(0);
+		this.clock.reset();
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.sessiongateway.tracking;
 
-import java.time.Clock;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +17,8 @@ import org.springframework.context.annotation.Bean;
 class TrackerTestConfiguration {
 
 	@Bean
-	Clock clock() {
-		return Clock.systemUTC();
+	TestClock clock() {
+		return new TestClock();
 	}
 
 	@Bean
@@ -29,8 +28,17 @@ class TrackerTestConfiguration {
 
 	@Bean
 	TrackingProperties trackingProperties() {
-		return new TrackingProperties(Duration.ofSeconds(5));
+		return new TrackingProperties(Duration.ofMinutes(30));
 	}
+
+	/** A fixed delay, so that a test knows when a failed end is due again. */
+	@Bean
+	RetryPolicy retryPolicy() {
+		return (attempts, retryAfter) -> (retryAfter != null && retryAfter.compareTo(RETRY_DELAY) > 0) ? retryAfter
+				: RETRY_DELAY;
+	}
+
+	static final Duration RETRY_DELAY = Duration.ofSeconds(5);
 
 	@Bean
 	FakeProvider fakeProvider() {

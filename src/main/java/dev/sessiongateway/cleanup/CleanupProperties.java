@@ -1,0 +1,100 @@
+package dev.sessiongateway.cleanup;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Background work settings under {@code gateway.sessions}.
+ *
+ * @param maxAge the longest an ACTIVE session of each provider lives before the gateway
+ * ends it (reason EXPIRED_TTL); a provider not named has no maximum age
+ * @param retention how long ENDED, FAILED and EXPIRED history is kept
+ * @param openingTimeout when an OPENING row counts as abandoned by a stopped gateway;
+ * must be longer than any provider call can take
+ * @param worker the end worker and the scans
+ * @param reconcile asking the providers about ACTIVE sessions
+ */
+@Validated
+@ConfigurationProperties("gateway.sessions")
+public record CleanupProperties(@DefaultValue Map<String, @NotNull Duration> maxAge,
+		@DefaultValue("30d") Duration retention, @DefaultValue("2m") Duration openingTimeout,
+		@DefaultValue @Valid Worker worker, @DefaultValue @Valid Reconcile reconcile) {
+
+	public CleanupProperties {
+		positive("gateway.sessions.retention", retention);
+		positive("gateway.sessions.opening-timeout", openingTimeout);
+		maxAge.forEach((provider, age) -> positive("gateway.sessions.max-age." + provider, age));
+	}
+
+	/**
+	 * @param enabled whether this replica runs background work at all
+	 * @param batch how many due ends one claim takes
+	 * @param concurrency how many end calls one replica makes at once
+	 * @param lease how long a claimed row is left to its replica before another may take
+	 * it; must be longer than any provider call can take
+	 * @param pollInterval how often an idle worker looks for due ends
+	 * @param minBackoff the delay cap after the first failed attempt (doubled per
+	 * attempt)
+	 * @param maxBackoff the longest delay between attempts (a provider's Retry-After may
+	 * be longer)
+	 * @param scanInterval how often abandoned opens, maximum ages and expiries are looked
+	 * for
+	 * @param scanBatch the most rows one scan changes per round
+	 * @param purgeInterval how often ended history past its retention is purged
+	 * @param purgeBatch the most rows of each status one purge deletes per transaction
+	 */
+	public record Worker(@DefaultValue("true") boolean enabled, @DefaultValue("20") @Min(1) @Max(1000) int batch,
+			@DefaultValue("8") @Min(1) @Max(256) int concurrency, @DefaultValue("2m") Duration lease,
+			@DefaultValue("1s") Duration pollInterval, @DefaultValue("1s") Duration minBackoff,
+			@DefaultValue("60s") Duration maxBackoff, @DefaultValue("15s") Duration scanInterval,
+			@DefaultValue("100") @Min(1) @Max(10000) int scanBatch, @DefaultValue("10m") Duration purgeInterval,
+			@DefaultValue("500") @Min(1) @Max(10000) int purgeBatch) {
+
+		public Worker {
+			positive("gateway.sessions.worker.lease", lease);
+			positive("gateway.sessions.worker.poll-interval", pollInterval);
+			positive("gateway.sessions.worker.min-backoff", minBackoff);
+			positive("gateway.sessions.worker.max-backoff", maxBackoff);
+			positive("gateway.sessions.worker.scan-interval", scanInterval);
+			positive("gateway.sessions.worker.purge-interval", purgeInterval);
+			if (minBackoff.compareTo(maxBackoff) > 0) {
+				throw new IllegalArgumentException(
+						"gateway.sessions.worker.min-backoff must not be longer than gateway.sessions.worker.max-backoff");
+			}
+		}
+
+	}
+
+	/**
+	 * @param enabled whether ACTIVE sessions are checked with their provider
+	 * @param interval how often a round runs
+	 * @param batch the most sessions one round asks about (each is one provider call
+	 * taken from the provider's request budget)
+	 * @param every how long a session goes unchecked before it is asked about again
+	 */
+	public record Reconcile(@DefaultValue("true") boolean enabled, @DefaultValue("1m") Duration interval,
+			@DefaultValue("10") @Min(1) @Max(1000) int batch, @DefaultValue("1h") Duration every) {
+
+		public Reconcile {
+			positive("gateway.sessions.reconcile.interval", interval);
+			positive("gateway.sessions.reconcile.every", every);
+		}
+
+	}
+
+	private static void positive(String property, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be positive");
+		}
+	}
+
+}

@@ -1,0 +1,219 @@
+package dev.sessiongateway.tracking;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The ledger's side of background work. Every job claims the rows it works with
+ * {@code FOR UPDATE SKIP LOCKED}, in batches keyed by an index, so any number of replicas
+ * can run the same job at once: each row is worked by one of them, none waits for
+ * another, and no round reads more than its batch.
+ */
+@Service
+public class SessionUpkeep {
+
+	private static final Logger log = LoggerFactory.getLogger(SessionUpkeep.class);
+
+	private final SessionStore store;
+
+	private final SessionEnds ends;
+
+	private final Clock clock;
+
+	private final MeterRegistry meters;
+
+	private final Map<String, ProviderSessions<?>> providers;
+
+	SessionUpkeep(SessionStore store, SessionEnds ends, Clock clock, MeterRegistry meters,
+			List<ProviderSessions<?>> providers) {
+		this.store = store;
+		this.ends = ends;
+		this.clock = clock;
+		this.meters = meters;
+		this.providers = providers.stream().collect(Collectors.toMap(ProviderSessions::provider, Function.identity()));
+	}
+
+	/** The providers whose sessions are kept, by name. */
+	public Map<String, ProviderSessions<?>> providers() {
+		return this.providers;
+	}
+
+	/**
+	 * Claims up to {@code batch} ENDING rows that are due; none is claimed again before
+	 * {@code lease} has passed.
+	 */
+	public List<EndClaim> claimDueEnds(int batch, Duration lease) {
+		Instant now = now();
+		return this.store.claimDueEnds(now, batch, now.plus(lease));
+	}
+
+	/** Makes the end call for a claimed row and records its outcome. */
+	public EndAttempt attempt(EndClaim claim) {
+		ProviderSessions<?> provider = this.providers.get(claim.provider());
+		if (provider == null) {
+			log.warn("session row {} belongs to {}, which is not configured; it stays ENDING", claim.id(),
+					claim.provider());
+			return EndAttempt.LEFT;
+		}
+		EndAttempt attempt = this.ends.attemptClaimed(provider, claim);
+		this.meters
+			.counter("gateway.sessions.end.background", "provider", claim.provider(), "outcome",
+					attempt.name().toLowerCase(java.util.Locale.ROOT))
+			.increment();
+		return attempt;
+	}
+
+	/**
+	 * Settles OPENING rows older than {@code openingTimeout}: their create can no longer
+	 * be in flight, so the gateway stopped before recording its outcome. A row with a
+	 * session id may have a live session at the provider and is ended (COMPENSATION); one
+	 * without (Konpro chooses the id) cannot be ended and is recorded FAILED and counted.
+	 * @return how many rows were settled
+	 */
+	public int recoverAbandonedOpens(Duration openingTimeout, int batch) {
+		Instant now = now();
+		int settled = 0;
+		for (String provider : this.providers.keySet()) {
+			List<Boolean> compensated = this.store.claimAndChange("""
+					select id from tracked_session where status = 'OPENING' and provider = ? and created_at < ?
+					order by created_at""", List.of(provider, at(now.minus(openingTimeout))), batch,
+					(session, history) -> {
+						String error = "the gateway stopped before the create's outcome was recorded";
+						if (session.getSessionId() == null) {
+							history.accept(session.failOpen("outcome unknown: " + error, now));
+							return false;
+						}
+						history.accept(session.compensate(null, error, now));
+						return true;
+					});
+			for (boolean each : compensated) {
+				this.meters
+					.counter("gateway.sessions.open.abandoned", "provider", provider, "action",
+							each ? "compensate" : "failed")
+					.increment();
+			}
+			if (!compensated.isEmpty()) {
+				log.warn(
+						"{} {} session rows were left OPENING by a stopped gateway: {} queued for an end, {} "
+								+ "recorded FAILED (their session id was never learnt)",
+						compensated.size(), provider, compensated.stream().filter((each) -> each).count(),
+						compensated.stream().filter((each) -> !each).count());
+			}
+			settled += compensated.size();
+		}
+		return settled;
+	}
+
+	/**
+	 * Ends ACTIVE sessions of this provider opened longer than {@code maxAge} ago (reason
+	 * EXPIRED_TTL), through the same durable path as any end.
+	 * @return how many were queued for an end
+	 */
+	public int endOverAge(String provider, Duration maxAge, int batch) {
+		Instant now = now();
+		List<Boolean> ended = this.store.claimAndChange("""
+				select id from tracked_session where status = 'ACTIVE' and provider = ? and created_at < ?
+				order by created_at""", List.of(provider, at(now.minus(maxAge))), batch, (session, history) -> {
+			history.accept(session.requestEnd(EndReason.EXPIRED_TTL, "gateway", now));
+			return true;
+		});
+		if (!ended.isEmpty()) {
+			this.meters.counter("gateway.sessions.expired", "provider", provider, "reason", "max_age")
+				.increment(ended.size());
+		}
+		return ended.size();
+	}
+
+	/**
+	 * Records ACTIVE sessions past the expiry their provider gave them as EXPIRED, with
+	 * no provider call.
+	 * @return how many expired
+	 */
+	public int expirePastExpiry(int batch) {
+		Instant now = now();
+		List<String> expired = this.store.claimAndChange("""
+				select id from tracked_session where status = 'ACTIVE' and expires_at < ?
+				order by expires_at""", List.of(at(now)), batch, (session, history) -> {
+			history.accept(session.expire(now));
+			return session.getProvider();
+		});
+		expired.forEach((provider) -> this.meters
+			.counter("gateway.sessions.expired", "provider", provider, "reason", "provider_expiry")
+			.increment());
+		return expired.size();
+	}
+
+	/**
+	 * Deletes up to {@code batch} rows of each finished status that ended longer than
+	 * {@code retention} ago, with their history.
+	 * @return how many rows were deleted
+	 */
+	public int purge(Duration retention, int batch) {
+		Instant before = now().minus(retention);
+		int purged = 0;
+		for (SessionStatus status : List.of(SessionStatus.ENDED, SessionStatus.FAILED, SessionStatus.EXPIRED)) {
+			purged += this.store.purge(status, before, batch);
+		}
+		if (purged > 0) {
+			this.meters.counter("gateway.sessions.purged").increment(purged);
+		}
+		return purged;
+	}
+
+	/**
+	 * Asks the providers about up to {@code batch} ACTIVE sessions not checked for
+	 * {@code every}, longest unchecked first, and records what they say. A round stops at
+	 * the first call the outbound budget holds back.
+	 * @return how many sessions the providers said are over
+	 */
+	public int reconcile(Duration every, int batch) {
+		Instant now = now();
+		int over = 0;
+		for (Session session : this.store.claimForCheck(now.minus(every), batch, now)) {
+			ProviderSessions<?> provider = this.providers.get(session.getProvider());
+			String sessionId = session.getSessionId();
+			if (provider == null || sessionId == null) {
+				continue;
+			}
+			ProviderOutcome<?> outcome = SessionTracker.call(() -> provider.status(session.getScope(), sessionId));
+			String result = switch (outcome) {
+				case ProviderOutcome.Confirmed<?> confirmed -> {
+					this.ends.learn(session.getId(), confirmed.facts());
+					yield confirmed.facts().isOver() ? "over" : "alive";
+				}
+				case ProviderOutcome.Refused<?> refused -> "refused";
+				case ProviderOutcome.Failed<?> failed -> "failed";
+				case ProviderOutcome.Uncertain<?> uncertain -> "failed";
+			};
+			this.meters.counter("gateway.sessions.reconciled", "provider", session.getProvider(), "outcome", result)
+				.increment();
+			if (result.equals("over")) {
+				over++;
+			}
+			if (outcome instanceof ProviderOutcome.Failed<?> failed && failed.retryAfter() != null) {
+				break;
+			}
+		}
+		return over;
+	}
+
+	private Instant now() {
+		return this.clock.instant();
+	}
+
+	private static java.time.OffsetDateTime at(Instant instant) {
+		return instant.atOffset(java.time.ZoneOffset.UTC);
+	}
+
+}
