@@ -21,4 +21,5 @@ COPY --from=build /extracted/application/ ./
 USER 10001:10001
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "session-gateway.jar"]
+# The layers above hold the exploded application and Spring Boot's launcher, not a jar.
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

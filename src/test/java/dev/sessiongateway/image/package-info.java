@@ -1,0 +1,8 @@
+/**
+ * The container image as the Dockerfile describes it, laid out and started without
+ * Docker.
+ */
+@NullMarked
+package dev.sessiongateway.image;
+
+import org.jspecify.annotations.NullMarked;
