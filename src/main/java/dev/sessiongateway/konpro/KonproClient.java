@@ -12,6 +12,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
+import dev.sessiongateway.upstream.RequestBudgets;
 import dev.sessiongateway.upstream.Upstream;
 import dev.sessiongateway.upstream.UpstreamResponse;
 
@@ -25,8 +26,9 @@ class KonproClient implements DisposableBean {
 
 	private final Consumer<HttpHeaders> auth;
 
-	KonproClient(KonproProperties properties, RestClient.Builder builder, MeterRegistry meters) {
-		this.upstream = new Upstream(properties.upstream(), builder, meters, List.of(properties.apiKey()));
+	KonproClient(KonproProperties properties, RestClient.Builder builder, MeterRegistry meters,
+			RequestBudgets budgets) {
+		this.upstream = new Upstream(properties.upstream(), builder, meters, List.of(properties.apiKey()), budgets);
 		String key = properties.apiKey();
 		this.auth = (headers) -> headers.set("x-api-key", key);
 	}

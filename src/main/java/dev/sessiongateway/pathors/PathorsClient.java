@@ -12,6 +12,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
+import dev.sessiongateway.upstream.RequestBudgets;
 import dev.sessiongateway.upstream.Upstream;
 import dev.sessiongateway.upstream.UpstreamResponse;
 
@@ -28,9 +29,10 @@ class PathorsClient implements DisposableBean {
 
 	private final Upstream upstream;
 
-	PathorsClient(PathorsProperties properties, RestClient.Builder builder, MeterRegistry meters) {
+	PathorsClient(PathorsProperties properties, RestClient.Builder builder, MeterRegistry meters,
+			RequestBudgets budgets) {
 		this.properties = properties;
-		this.upstream = new Upstream(properties.upstream(), builder, meters, properties.secrets());
+		this.upstream = new Upstream(properties.upstream(), builder, meters, properties.secrets(), budgets);
 	}
 
 	UpstreamResponse create(String projectId, byte[] body) {

@@ -41,7 +41,7 @@ public final class Upstream implements AutoCloseable {
 
 	private final CloseableHttpClient httpClient;
 
-	private final OutboundRateLimiter rateLimiter;
+	private final RequestBudget budget;
 
 	private final ProviderGuards guards;
 
@@ -57,11 +57,11 @@ public final class Upstream implements AutoCloseable {
 	 * contains one is never passed on
 	 */
 	public Upstream(UpstreamSettings settings, RestClient.Builder builder, MeterRegistry meters,
-			Collection<String> secrets) {
+			Collection<String> secrets, RequestBudgets budgets) {
 		this.settings = settings;
 		this.secrets = secrets.stream().filter((secret) -> !secret.isBlank()).toList();
 		this.meters = meters;
-		this.rateLimiter = new OutboundRateLimiter(settings.rateLimitPerMinute());
+		this.budget = budgets.budget(settings.name().toLowerCase(java.util.Locale.ROOT), settings.rateLimitPerMinute());
 		this.guards = new ProviderGuards(settings, meters);
 		this.httpClient = PooledHttpClients.create(settings);
 		this.rest = builder.clone()
@@ -88,7 +88,7 @@ public final class Upstream implements AutoCloseable {
 	 */
 	public UpstreamResponse exchange(HttpMethod method, String uriTemplate, Consumer<HttpHeaders> headers,
 			byte @Nullable [] body, Object... uriVariables) {
-		long wait = this.rateLimiter.tryAcquire();
+		long wait = takeFromBudget();
 		if (wait > 0) {
 			this.meters.counter("gateway.upstream.limited", "provider", this.settings.name()).increment();
 			throw new UpstreamException(UpstreamException.Kind.LOCAL_LIMIT,
@@ -106,6 +106,17 @@ public final class Upstream implements AutoCloseable {
 				this.meters.counter("gateway.upstream.limited", "provider", this.settings.name()).increment();
 			}
 			throw ex;
+		}
+	}
+
+	/** A budget that cannot be read (its database is down) lets no request go. */
+	private long takeFromBudget() {
+		try {
+			return this.budget.tryAcquire();
+		}
+		catch (RuntimeException ex) {
+			log.warn("the {} request budget could not be read: {}", this.settings.name(), ex.getMessage());
+			return 1;
 		}
 	}
 

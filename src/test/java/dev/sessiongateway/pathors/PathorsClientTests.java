@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 
+import dev.sessiongateway.upstream.RequestBudgets;
 import dev.sessiongateway.upstream.UpstreamException;
 import dev.sessiongateway.upstream.UpstreamResponse;
 
@@ -70,7 +71,7 @@ class PathorsClientTests {
 				Map.of("special", new PathorsProperties.Project("dk_special")), null, Duration.ofMillis(500),
 				Duration.ofMillis(400), maxConnections, Duration.ofMillis(200), rateLimit, DataSize.ofKilobytes(64),
 				circuitThreshold, circuitOpenFor);
-		return new PathorsClient(properties, RestClient.builder(), this.meters);
+		return new PathorsClient(properties, RestClient.builder(), this.meters, RequestBudgets.local());
 	}
 
 	private UpstreamException.Kind failureOf(Runnable call) {
