@@ -31,7 +31,24 @@ class ArchitectureTests {
 			.resideInAPackage("..tracking..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("..pathors..", "..konpro..", "..ops..", "..security..", "..upstream..")
+			.resideInAnyPackage("..pathors..", "..konpro..", "..ops..", "..security..", "..upstream..", "..cleanup..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void backgroundWorkReachesProvidersOnlyThroughTheLedgersPort() {
+		noClasses().that()
+			.resideInAPackage("..cleanup..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("..pathors..", "..konpro..", "..ops..", "..security..", "..upstream..", "..web..",
+					"org.springframework.http..", "org.springframework.web..")
+			.check(CLASSES);
+		noClasses().that()
+			.resideInAPackage("..tracking..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("..cleanup..")
 			.check(CLASSES);
 	}
 

@@ -1,0 +1,105 @@
+package dev.sessiongateway.cleanup;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import dev.sessiongateway.tracking.OpenIntent;
+import dev.sessiongateway.tracking.ProviderOutcome;
+import dev.sessiongateway.tracking.ProviderSessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Background settings are checked at start-up: against each other, and against the
+ * providers' call budgets.
+ */
+class CleanupSettingsTests {
+
+	private static CleanupProperties bind(Map<String, String> properties) {
+		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("gateway.sessions",
+				Bindable.of(CleanupProperties.class));
+	}
+
+	private static ProviderSessions<String> provider(String name, Duration longestCall) {
+		return new ProviderSessions<>() {
+
+			@Override
+			public String provider() {
+				return name;
+			}
+
+			@Override
+			public ProviderOutcome<String> open(OpenIntent intent) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public ProviderOutcome<String> end(String scope, String sessionId) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public ProviderOutcome<String> status(String scope, String sessionId) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public Duration longestCall() {
+				return longestCall;
+			}
+
+		};
+	}
+
+	@Test
+	void theDefaultsFitTheDefaultProviderBudgets() {
+		CleanupProperties defaults = bind(Map.of());
+		assertThat(defaults.retention()).isEqualTo(Duration.ofDays(30));
+		assertThat(defaults.worker().enabled()).isTrue();
+		// pool wait 1s + connect 2s + read 10s, the providers' defaults
+		CleanupConfiguration.check(defaults, Map.of("pathors", provider("pathors", Duration.ofSeconds(13))));
+	}
+
+	@Test
+	void aMaximumAgeForAProviderTheGatewayDoesNotKnowIsRefused() {
+		CleanupProperties settings = bind(Map.of("gateway.sessions.max-age.pathor", "1h"));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> CleanupConfiguration.check(settings,
+					Map.of("pathors", provider("pathors", Duration.ofSeconds(1)))))
+			.withMessageContaining("gateway.sessions.max-age.pathor names no provider (known: pathors)");
+	}
+
+	@Test
+	void anOpeningTimeoutOrLeaseShorterThanAProviderCallIsRefused() {
+		CleanupProperties settings = bind(
+				Map.of("gateway.sessions.opening-timeout", "20s", "gateway.sessions.worker.lease", "20s"));
+		assertThatIllegalStateException().isThrownBy(
+				() -> CleanupConfiguration.check(settings, Map.of("slow", provider("slow", Duration.ofSeconds(61)))))
+			.withMessageContaining("gateway.sessions.opening-timeout (PT20S) must be at least")
+			.withMessageContaining("gateway.sessions.worker.lease (PT20S) must be at least");
+	}
+
+	@Test
+	void nonsenseDurationsAreRefusedWithTheirPropertyName() {
+		assertThatException().isThrownBy(() -> bind(Map.of("gateway.sessions.retention", "0s")))
+			.havingRootCause()
+			.withMessageContaining("gateway.sessions.retention must be positive");
+		assertThatException()
+			.isThrownBy(() -> bind(
+					Map.of("gateway.sessions.worker.min-backoff", "2m", "gateway.sessions.worker.max-backoff", "1m")))
+			.havingRootCause()
+			.withMessageContaining("min-backoff must not be longer than");
+		assertThatException().isThrownBy(() -> bind(Map.of("gateway.sessions.max-age.konpro", "-1h")))
+			.havingRootCause()
+			.withMessageContaining("gateway.sessions.max-age.konpro must be positive");
+	}
+
+}
