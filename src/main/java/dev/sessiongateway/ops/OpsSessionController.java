@@ -109,10 +109,10 @@ class OpsSessionController {
 	}
 
 	/**
-	 * Live counts by provider, scope and status, the end backlog and the oldest active
-	 * session.
+	 * Live counts by provider, scope and status, the end backlog, the ends flagged for a
+	 * human and the oldest active session.
 	 */
-	record Stats(List<SessionCount> live, long endingBacklog, @Nullable Instant oldestActiveCreatedAt,
+	record Stats(List<SessionCount> live, long endingBacklog, long flaggedEnds, @Nullable Instant oldestActiveCreatedAt,
 			@Nullable Long oldestActiveAgeSeconds) {
 	}
 
@@ -121,7 +121,7 @@ class OpsSessionController {
 		List<SessionCount> live = this.sessions.liveCounts();
 		Instant oldest = this.sessions.oldestActiveCreatedAt();
 		Long age = (oldest != null) ? Duration.between(oldest, this.clock.instant()).toSeconds() : null;
-		return new Stats(live, this.sessions.count(SessionStatus.ENDING), oldest, age);
+		return new Stats(live, this.sessions.count(SessionStatus.ENDING), this.sessions.flaggedEnds(), oldest, age);
 	}
 
 	private static @Nullable String checked(String field, @Nullable String value) {

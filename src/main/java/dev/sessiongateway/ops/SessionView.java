@@ -18,6 +18,8 @@ import dev.sessiongateway.tracking.SessionTransition;
 record SessionView(long id, String provider, String scope, @Nullable String sessionId, SessionStatus status,
 		String client, Instant createdAt, Instant updatedAt, @Nullable Instant expiresAt, @Nullable Instant endedAt,
 		@Nullable EndReason endReason, @Nullable String pathwayId, int attempts, @Nullable String lastError,
+		@Nullable Instant nextAttemptAt, @Nullable Instant endingSince, @Nullable Instant flaggedAt,
+		@Nullable Instant lastCheckedAt,
 		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<HistoryEntry> history) {
 
 	/** One state change in a session's history. */
@@ -39,7 +41,8 @@ record SessionView(long id, String provider, String scope, @Nullable String sess
 		return new SessionView(session.getId(), session.getProvider(), session.getScope(), session.getSessionId(),
 				session.getStatus(), session.getClient(), session.getCreatedAt(), session.getUpdatedAt(),
 				session.getExpiresAt(), session.getEndedAt(), session.getEndReason(), session.getPathwayId(),
-				session.getAttempts(), session.getLastError(),
+				session.getAttempts(), session.getLastError(), session.getNextAttemptAt(), session.getEndingSince(),
+				session.getFlaggedAt(), session.getLastCheckedAt(),
 				(history != null) ? history.stream().map(HistoryEntry::of).toList() : null);
 	}
 

@@ -51,6 +51,11 @@ public class SessionQueries {
 		return this.sessions.oldestActiveCreatedAt();
 	}
 
+	/** Ends past their deadline, flagged for a human. */
+	public long flaggedEnds() {
+		return this.sessions.countByStatusAndFlaggedAtIsNotNull(SessionStatus.ENDING);
+	}
+
 	public long count(SessionStatus status) {
 		return this.sessions.countByStatus(status);
 	}

@@ -30,6 +30,8 @@ interface SessionRepository extends JpaRepository<Session, Long>, JpaSpecificati
 
 	long countByStatus(SessionStatus status);
 
+	long countByStatusAndFlaggedAtIsNotNull(SessionStatus status);
+
 	boolean existsByProviderAndScopeAndSessionId(String provider, String scope, String sessionId);
 
 }

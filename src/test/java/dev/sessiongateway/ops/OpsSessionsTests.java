@@ -269,18 +269,24 @@ class OpsSessionsTests extends GatewayTestSupport {
 		active("konpro", "test-account", "k1", "orders-service");
 		failed("f1");
 		long pending = seedEnding("pathors", "proj-b", "p1", "orders-service");
+		long overdue = seedEnding("pathors", "proj-b", "p2", "orders-service");
+		this.jdbc.update("update tracked_session set flagged_at = ending_since where id = ?", overdue);
 
 		JsonNode stats = json(read("/ops/sessions/stats", OPS_KEY));
 
 		assertThat(pending).isPositive();
-		assertThat(stats.path("endingBacklog").asLong()).isEqualTo(1);
+		assertThat(stats.path("endingBacklog").asLong()).isEqualTo(2);
+		assertThat(stats.path("flaggedEnds").asLong()).isEqualTo(1);
+		JsonNode flaggedRow = json(read("/ops/sessions/" + overdue, OPS_KEY));
+		assertThat(flaggedRow.path("flaggedAt").asString()).isEqualTo(flaggedRow.path("endingSince").asString())
+			.isNotEmpty();
 		assertThat(stats.path("oldestActiveAgeSeconds").asLong()).isGreaterThanOrEqualTo(0);
 		List<String> rows = new ArrayList<>();
 		stats.path("live")
 			.forEach((row) -> rows.add(row.path("provider").asString() + "/" + row.path("scope").asString() + "/"
 					+ row.path("status").asString() + "=" + row.path("count").asLong()));
 		assertThat(rows).containsExactlyInAnyOrder("pathors/proj-a/ACTIVE=2", "konpro/test-account/ACTIVE=1",
-				"pathors/proj-b/ENDING=1");
+				"pathors/proj-b/ENDING=2");
 	}
 
 }
