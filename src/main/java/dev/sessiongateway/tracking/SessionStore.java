@@ -30,6 +30,23 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class SessionStore {
 
+	/**
+	 * ENDING rows due for an attempt, oldest due first (index on status, next attempt).
+	 */
+	static final String DUE_ENDS = """
+			select id from tracked_session where status = 'ENDING' and next_attempt_at <= ?
+			order by next_attempt_at fetch first ? rows only for update skip locked""";
+
+	/** Rows of one finished status that ended before a time (index on status, end). */
+	static final String PAST_RETENTION = """
+			select id from tracked_session where status = ? and ended_at < ?
+			order by ended_at fetch first ? rows only for update skip locked""";
+
+	/** ACTIVE rows checked longest ago (index on status, last check). */
+	static final String UNCHECKED = """
+			select id from tracked_session where status = 'ACTIVE' and last_checked_at < ?
+			order by last_checked_at fetch first ? rows only for update skip locked""";
+
 	/** How often a change is tried again after losing a race before giving up. */
 	private static final int MAX_RACES = 8;
 
@@ -152,10 +169,7 @@ class SessionStore {
 	 */
 	List<EndClaim> claimDueEnds(Instant now, int batch, Instant leaseUntil) {
 		return inTransaction("due ends could not be claimed", () -> {
-			List<Long> ids = this.jdbc.queryForList("""
-					select id from tracked_session where status = 'ENDING' and next_attempt_at <= ?
-					order by next_attempt_at fetch first ? rows only for update skip locked""", Long.class, at(now),
-					batch);
+			List<Long> ids = this.jdbc.queryForList(DUE_ENDS, Long.class, at(now), batch);
 			if (ids.isEmpty()) {
 				return List.of();
 			}
@@ -207,10 +221,7 @@ class SessionStore {
 	 */
 	int purge(SessionStatus status, Instant endedBefore, int batch) {
 		return inTransaction("ended sessions could not be purged", () -> {
-			List<Long> ids = this.jdbc.queryForList("""
-					select id from tracked_session where status = ? and ended_at < ?
-					order by ended_at fetch first ? rows only for update skip locked""", Long.class, status.name(),
-					at(endedBefore), batch);
+			List<Long> ids = this.jdbc.queryForList(PAST_RETENTION, Long.class, status.name(), at(endedBefore), batch);
 			for (long id : ids) {
 				this.jdbc.update("delete from session_transition where session_ref = ?", id);
 				this.jdbc.update("delete from tracked_session where id = ?", id);
@@ -225,10 +236,7 @@ class SessionStore {
 	 */
 	List<Session> claimForCheck(Instant checkedBefore, int batch, Instant now) {
 		return inTransaction("sessions could not be claimed for a check", () -> {
-			List<Long> ids = this.jdbc.queryForList("""
-					select id from tracked_session where status = 'ACTIVE' and last_checked_at < ?
-					order by last_checked_at fetch first ? rows only for update skip locked""", Long.class,
-					at(checkedBefore), batch);
+			List<Long> ids = this.jdbc.queryForList(UNCHECKED, Long.class, at(checkedBefore), batch);
 			List<Session> claimed = new ArrayList<>();
 			for (long id : ids) {
 				this.jdbc.update("update tracked_session set last_checked_at = ? where id = ?", at(now), id);

@@ -25,6 +25,27 @@ public class SessionUpkeep {
 
 	private static final Logger log = LoggerFactory.getLogger(SessionUpkeep.class);
 
+	/**
+	 * OPENING rows of one provider opened before a time (index on status, provider,
+	 * creation).
+	 */
+	static final String ABANDONED_OPENS = """
+			select id from tracked_session where status = 'OPENING' and provider = ? and created_at < ?
+			order by created_at""";
+
+	/**
+	 * ACTIVE rows of one provider opened before a time (index on status, provider,
+	 * creation).
+	 */
+	static final String OVER_AGE = """
+			select id from tracked_session where status = 'ACTIVE' and provider = ? and created_at < ?
+			order by created_at""";
+
+	/** ACTIVE rows past their provider's expiry (index on status, expiry). */
+	static final String PAST_EXPIRY = """
+			select id from tracked_session where status = 'ACTIVE' and expires_at < ?
+			order by expires_at""";
+
 	private final SessionStore store;
 
 	private final SessionEnds ends;
@@ -85,10 +106,8 @@ public class SessionUpkeep {
 		Instant now = now();
 		int settled = 0;
 		for (String provider : this.providers.keySet()) {
-			List<Boolean> compensated = this.store.claimAndChange("""
-					select id from tracked_session where status = 'OPENING' and provider = ? and created_at < ?
-					order by created_at""", List.of(provider, at(now.minus(openingTimeout))), batch,
-					(session, history) -> {
+			List<Boolean> compensated = this.store.claimAndChange(ABANDONED_OPENS,
+					List.of(provider, at(now.minus(openingTimeout))), batch, (session, history) -> {
 						String error = "the gateway stopped before the create's outcome was recorded";
 						if (session.getSessionId() == null) {
 							history.accept(session.failOpen("outcome unknown: " + error, now));
@@ -122,12 +141,11 @@ public class SessionUpkeep {
 	 */
 	public int endOverAge(String provider, Duration maxAge, int batch) {
 		Instant now = now();
-		List<Boolean> ended = this.store.claimAndChange("""
-				select id from tracked_session where status = 'ACTIVE' and provider = ? and created_at < ?
-				order by created_at""", List.of(provider, at(now.minus(maxAge))), batch, (session, history) -> {
-			history.accept(session.requestEnd(EndReason.EXPIRED_TTL, "gateway", now));
-			return true;
-		});
+		List<Boolean> ended = this.store.claimAndChange(OVER_AGE, List.of(provider, at(now.minus(maxAge))), batch,
+				(session, history) -> {
+					history.accept(session.requestEnd(EndReason.EXPIRED_TTL, "gateway", now));
+					return true;
+				});
 		if (!ended.isEmpty()) {
 			this.meters.counter("gateway.sessions.expired", "provider", provider, "reason", "max_age")
 				.increment(ended.size());
@@ -142,9 +160,7 @@ public class SessionUpkeep {
 	 */
 	public int expirePastExpiry(int batch) {
 		Instant now = now();
-		List<String> expired = this.store.claimAndChange("""
-				select id from tracked_session where status = 'ACTIVE' and expires_at < ?
-				order by expires_at""", List.of(at(now)), batch, (session, history) -> {
+		List<String> expired = this.store.claimAndChange(PAST_EXPIRY, List.of(at(now)), batch, (session, history) -> {
 			history.accept(session.expire(now));
 			return session.getProvider();
 		});
