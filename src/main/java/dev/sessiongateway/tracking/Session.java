@@ -211,6 +211,19 @@ public class Session {
 	}
 
 	/**
+	 * Keeps an ENDING row from background work until {@code until}, while an end call
+	 * made in-line is in flight: that call's outcome sets when the row is due next, and
+	 * should the gateway stop before recording it, background work takes the row once the
+	 * hold is over. A row held longer (a background claim's lease) keeps its hold.
+	 */
+	void holdForInlineAttempt(Instant until) {
+		requireStatus(SessionStatus.ENDING);
+		if (this.nextAttemptAt == null || this.nextAttemptAt.isBefore(until)) {
+			this.nextAttemptAt = until;
+		}
+	}
+
+	/**
 	 * Another party asks for the end of a session already ENDING: nothing moves, but the
 	 * version changes, so that a refusal seen by the first party cannot undo this end.
 	 */

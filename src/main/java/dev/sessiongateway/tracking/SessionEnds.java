@@ -72,7 +72,7 @@ class SessionEnds {
 		for (int race = 1;; race++) {
 			Optional<Session> live = this.store.findLive(key);
 			if (live.isPresent()) {
-				Start start = start(live.get().getId(), actor, reason);
+				Start start = start(provider, live.get().getId(), actor, reason);
 				if (start instanceof Start.NotLive notLive) {
 					// another party ended the session between the look and the change
 					return new EndResult.Settled<>(key.sessionId(), notLive.status());
@@ -93,7 +93,7 @@ class SessionEnds {
 	}
 
 	Optional<EndResult<?>> endRow(ProviderSessions<?> provider, long id, String actor, EndReason reason) {
-		Start start = start(id, actor, reason);
+		Start start = start(provider, id, actor, reason);
 		return (start instanceof Start.NotLive) ? Optional.empty() : Optional.of(finish(provider, start));
 	}
 
@@ -106,18 +106,26 @@ class SessionEnds {
 		};
 	}
 
-	/** Records the end on the row: ACTIVE becomes ENDING, ENDING is joined. */
-	private Start start(long id, String actor, EndReason reason) {
+	/**
+	 * Records the end on the row: ACTIVE becomes ENDING, ENDING is joined. Either way the
+	 * in-line attempt that follows holds the row back from background work while its call
+	 * may be in flight, so that no background claim makes the same call beside it (a row
+	 * already claimed keeps its longer lease).
+	 */
+	private Start start(ProviderSessions<?> provider, long id, String actor, EndReason reason) {
 		Instant now = now();
+		Instant heldUntil = now.plus(provider.longestCall());
 		return this.store.change(id, (session, history) -> {
 			String sessionId = session.getSessionId();
 			return switch (session.getStatus()) {
 				case ACTIVE -> {
 					history.accept(session.requestEnd(reason, actor, now));
+					session.holdForInlineAttempt(heldUntil);
 					yield new Start.Ending(id, session.getScope(), required(sessionId), session.version() + 1);
 				}
 				case ENDING -> {
 					session.joinEnd(now);
+					session.holdForInlineAttempt(heldUntil);
 					yield new Start.Ending(id, session.getScope(), required(sessionId), null);
 				}
 				case OPENING -> {
@@ -315,7 +323,8 @@ class SessionEnds {
 
 	private <R> EndResult<R> endUntracked(ProviderSessions<R> provider, SessionKey key, String actor) {
 		boolean repeat = this.store.everTracked(key);
-		long id = this.store.insertUntrackedEnd(key, actor, now());
+		Instant now = now();
+		long id = this.store.insertUntrackedEnd(key, actor, now, now.plus(provider.longestCall()));
 		this.meters
 			.counter(repeat ? "gateway.sessions.repeat.ends" : "gateway.sessions.untracked.ends", "provider",
 					key.provider())

@@ -85,11 +85,16 @@ class SessionStore {
 
 	/**
 	 * Inserts the row of an end of a session the ledger holds no live row for (ENDING,
-	 * reason UNTRACKED).
+	 * reason UNTRACKED), held from background work until {@code heldUntil} while its
+	 * in-line end call is in flight.
 	 * @throws SessionAlreadyActiveException if a live row holds the key meanwhile
 	 */
-	long insertUntrackedEnd(SessionKey key, String actor, Instant now) {
-		return insert(key, () -> Session.untrackedEnd(key.provider(), key.scope(), key.sessionId(), actor, now));
+	long insertUntrackedEnd(SessionKey key, String actor, Instant now, Instant heldUntil) {
+		return insert(key, () -> {
+			Session session = Session.untrackedEnd(key.provider(), key.scope(), key.sessionId(), actor, now);
+			session.holdForInlineAttempt(heldUntil);
+			return session;
+		});
 	}
 
 	private long insert(@Nullable SessionKey key, Supplier<Session> row) {

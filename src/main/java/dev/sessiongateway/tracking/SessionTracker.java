@@ -1,6 +1,7 @@
 package dev.sessiongateway.tracking;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,7 @@ public class SessionTracker {
 	private <R> void confirmOpen(ProviderSessions<R> provider, long id, SessionFacts facts) {
 		boolean endAtOnce;
 		try {
-			endAtOnce = confirm(id, facts);
+			endAtOnce = confirm(id, facts, provider.longestCall());
 		}
 		catch (RuntimeException ex) {
 			log.error("{} confirmed session row {} but the gateway could not record it; ending it at the provider",
@@ -103,14 +104,20 @@ public class SessionTracker {
 
 	/**
 	 * Records the confirmation; a provider that hands out an id the ledger still holds as
-	 * live has ended that older session, which is recorded so the new one is tracked.
+	 * live has ended that older session, which is recorded so the new one is tracked. An
+	 * end asked for while the session was opening is held from background work for the
+	 * in-line attempt that follows ({@code inFlight}: how long its call may take).
 	 * @return whether an end was asked for while the session was opening
 	 */
-	private boolean confirm(long id, SessionFacts facts) {
+	private boolean confirm(long id, SessionFacts facts, Duration inFlight) {
 		Instant now = now();
 		SessionStore.Change<Boolean> confirmation = (session, history) -> {
 			session.confirmOpen(facts, now).forEach(history);
-			return session.getStatus() == SessionStatus.ENDING;
+			if (session.getStatus() != SessionStatus.ENDING) {
+				return false;
+			}
+			session.holdForInlineAttempt(now.plus(inFlight));
+			return true;
 		};
 		try {
 			return this.store.change(id, confirmation);

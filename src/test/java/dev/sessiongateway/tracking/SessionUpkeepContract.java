@@ -154,6 +154,39 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 	}
 
 	@Test
+	void anEndInFlightInLineIsNotClaimedUntilItsCallCouldHaveComeBack() {
+		long id = open("p", "s-1");
+		Gate gate = new Gate();
+		this.provider.beforeCall((op) -> {
+			if (op == Op.END) {
+				gate.pass();
+			}
+		});
+		try (ExecutorService caller = Executors.newVirtualThreadPerTaskExecutor()) {
+			Future<EndResult<String>> end = caller.submit(
+					() -> this.tracker.end(this.provider, new SessionKey("fake", "p", "s-1"), "svc", EndReason.CLIENT));
+			gate.awaitArrival();
+			try {
+				assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDING);
+				assertThat(this.upkeep.claimDueEnds(10, LEASE)).as("the in-line call is in flight").isEmpty();
+
+				this.clock.advance(this.provider.longestCall().plusMillis(1));
+				assertThat(this.upkeep.claimDueEnds(10, LEASE)).as("an in-line call that never came back")
+					.extracting(EndClaim::id)
+					.containsExactly(id);
+			}
+			finally {
+				gate.open();
+			}
+			assertThat(end.get(30, TimeUnit.SECONDS)).isInstanceOf(EndResult.Answered.class);
+		}
+		catch (Exception ex) {
+			throw new AssertionError(ex);
+		}
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+	}
+
+	@Test
 	void anEndStillFailingPastItsDeadlineIsFlaggedOnceAndKeepsBeingTried() {
 		long id = openWithEndPending("p", "s-1");
 		Duration deadline = Duration.ofMinutes(30);
