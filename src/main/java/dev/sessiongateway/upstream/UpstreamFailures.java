@@ -33,17 +33,30 @@ final class UpstreamFailures {
 
 	/**
 	 * A 429 is refused before its body is read, keeping the provider's
-	 * {@code Retry-After}.
+	 * {@code Retry-After}; so is a 5xx that carries one (a 503 during maintenance), so
+	 * that background work waits as long as the provider asked.
 	 */
 	static void checkRateLimited(UpstreamSettings settings, ClientHttpResponse response) throws IOException {
-		if (response.getStatusCode().value() == 429) {
+		int status = response.getStatusCode().value();
+		String retryAfter = response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+		if (status == 429) {
 			throw new UpstreamException(UpstreamException.Kind.RATE_LIMITED,
-					settings.name() + " is rate-limiting the gateway.",
-					retryAfterSeconds(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)));
+					settings.name() + " is rate-limiting the gateway.", retryAfterSeconds(retryAfter));
+		}
+		Long asked = explicitRetryAfterSeconds(retryAfter);
+		if (status >= 500 && asked != null) {
+			throw new UpstreamException(UpstreamException.Kind.SERVER_ERROR,
+					settings.name() + " answered " + status + ".", asked);
 		}
 	}
 
 	static long retryAfterSeconds(@Nullable String retryAfter) {
+		Long seconds = explicitRetryAfterSeconds(retryAfter);
+		return (seconds != null) ? seconds : DEFAULT_RETRY_AFTER_SECONDS;
+	}
+
+	/** A usable {@code Retry-After} in seconds (1 to 3600), or null. */
+	static @Nullable Long explicitRetryAfterSeconds(@Nullable String retryAfter) {
 		if (retryAfter != null) {
 			try {
 				long seconds = Long.parseLong(retryAfter.trim());
@@ -52,10 +65,10 @@ final class UpstreamFailures {
 				}
 			}
 			catch (NumberFormatException ex) {
-				// an HTTP date or garbage: use the default
+				// an HTTP date or garbage: none
 			}
 		}
-		return DEFAULT_RETRY_AFTER_SECONDS;
+		return null;
 	}
 
 	static UpstreamResponse checkStatus(UpstreamSettings settings, UpstreamResponse response) {

@@ -221,6 +221,22 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void anEndAnswered503WithRetryAfterIsNotDueAgainBeforeThen() {
+		openTracked();
+		pathors.stubFor(delete(urlEqualTo(SESSIONS)).willReturn(aResponse().withStatus(503)
+			.withHeader("Retry-After", "120")
+			.withHeader("Content-Type", "application/json")
+			.withBody("{}")));
+		java.time.Instant asked = java.time.Instant.now();
+
+		HttpResponse<String> response = end();
+
+		assertThat(response.statusCode()).isEqualTo(202);
+		assertThat(onlySession().getNextAttemptAt()).as("the provider asked for 120 s")
+			.isAfterOrEqualTo(asked.plusSeconds(120));
+	}
+
+	@Test
 	void getThatFindsNoSessionMarksTheTrackedSessionGone() {
 		openTracked();
 		pathors.stubFor(get(urlEqualTo(SESSIONS + "/s-1"))
