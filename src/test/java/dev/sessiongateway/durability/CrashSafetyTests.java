@@ -121,6 +121,9 @@ class CrashSafetyTests {
 
 		private int started;
 
+		/** When the worker's claimed ends were held at the provider. */
+		private long claimedAt;
+
 		Run(String database, PathorsStub stub, Gateways gateways, Map<String, String> settings, LedgerSource ledger) {
 			this.database = database;
 			this.stub = stub;
@@ -181,6 +184,7 @@ class CrashSafetyTests {
 			awaitPast(intents.plus(GatewayProcess.SHORTEST_LEASE).plusMillis(500));
 			GatewayProcess gateway = start();
 			List<Held> ends = this.stub.awaitHeld("end", HELD_CREATES.size(), HELD_WITHIN);
+			this.claimedAt = System.nanoTime();
 			gateway.kill();
 			assertThat(ends).as("the claimed ends held at the provider")
 				.extracting(Held::sessionId)
@@ -193,12 +197,21 @@ class CrashSafetyTests {
 			assertThat(statuses(c, HELD_CREATES)).as("the claimed rows").containsOnly("ENDING");
 		}
 
-		/** The last restart, left to settle what is left, then stopped. */
+		/**
+		 * The last restart, left to settle what is left, then stopped. The ends claimed
+		 * by the killed gateway are tried again once their lease has run out, not before.
+		 */
 		void settle() throws Exception {
 			GatewayProcess gateway = start();
 			awaitSettled(gateway);
 			gateway.stop();
-			Ledger settled = ledger("settled after the last restart");
+			List<Duration> retriedAfter = HELD_CREATES.stream()
+				.map((id) -> Duration.ofNanos(this.stub.lastEndCall(PROJECT, id) - this.claimedAt))
+				.sorted()
+				.toList();
+			Ledger settled = ledger("settled after the last restart; the ends claimed at (c) were tried again "
+					+ retriedAfter.getFirst().toMillis() + " to " + retriedAfter.getLast().toMillis()
+					+ " ms after the claim (lease " + GatewayProcess.SHORTEST_LEASE.toMillis() + " ms)");
 			assertNothingLost(settled);
 			assertThat(settled.sessionIds("OPENING", "ENDING")).as("rows left OPENING or ENDING").isEmpty();
 			assertThat(settled.sessionIds("ACTIVE")).as("ACTIVE rows")
@@ -207,6 +220,11 @@ class CrashSafetyTests {
 			assertThat(HELD_CREATES).allSatisfy((id) -> assertThat(settled.of(id)).singleElement()
 				.satisfies((row) -> assertThat(row.status() + " " + row.endReason()).as("row of %s", id)
 					.isEqualTo("ENDED COMPENSATION")));
+			// the claim was recorded before the calls went out; a second of slack for
+			// that
+			assertThat(retriedAfter).as("claimed ends tried again after")
+				.allSatisfy((after) -> assertThat(after)
+					.isGreaterThanOrEqualTo(GatewayProcess.SHORTEST_LEASE.minusSeconds(1)));
 		}
 
 		private GatewayProcess start() throws InterruptedException {

@@ -73,6 +73,8 @@ final class PathorsStub implements AutoCloseable {
 
 	private final Set<String> endedByAnswer = ConcurrentHashMap.newKeySet();
 
+	private final Map<String, Long> lastEndCall = new ConcurrentHashMap<>();
+
 	private final Map<Integer, AtomicInteger> endAnswers = new ConcurrentHashMap<>();
 
 	private final AtomicInteger endCalls = new AtomicInteger();
@@ -210,6 +212,15 @@ final class PathorsStub implements AutoCloseable {
 		return this.endCallsPerPort.get(replica).get();
 	}
 
+	/** When the last end of a session arrived, as {@link System#nanoTime()}. */
+	long lastEndCall(String projectId, String sessionId) {
+		Long at = this.lastEndCall.get(key(projectId, sessionId));
+		if (at == null) {
+			throw new IllegalStateException("no end of " + sessionId + " arrived");
+		}
+		return at;
+	}
+
 	/** Answers given to ends, by status. */
 	Map<Integer, Integer> endAnswers() {
 		Map<Integer, Integer> answers = new TreeMap<>();
@@ -294,6 +305,7 @@ final class PathorsStub implements AutoCloseable {
 
 	private Reply end(String projectId, String sessionId, int port) {
 		String key = key(projectId, sessionId);
+		this.lastEndCall.put(key, System.nanoTime());
 		this.endCalls.incrementAndGet();
 		this.endCallsPerPort.get(port).incrementAndGet();
 		int call = this.endCallsPerSession.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
