@@ -191,24 +191,6 @@ class SessionEnds {
 	<R> EndAttempt attemptClaimed(ProviderSessions<R> provider, EndClaim claim) {
 		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(claim.scope(), claim.sessionId()));
 		Instant now = now();
-		EndAttempt result = record(provider, claim, outcome, now);
-		if (result == EndAttempt.FLAGGED) {
-			warnFlagged(claim.provider(), claim.id(), claim.attempts(), describe(outcome));
-		}
-		return result;
-	}
-
-	private static String describe(ProviderOutcome<?> outcome) {
-		return switch (outcome) {
-			case ProviderOutcome.Failed<?> failed -> ProviderOutcome.describe(failed.failure());
-			case ProviderOutcome.Uncertain<?> uncertain -> ProviderOutcome.describe(uncertain.failure());
-			case ProviderOutcome.Refused<?> refused -> "the provider refused the end";
-			case ProviderOutcome.Confirmed<?> confirmed -> "confirmed";
-		};
-	}
-
-	private <R> EndAttempt record(ProviderSessions<R> provider, EndClaim claim, ProviderOutcome<R> outcome,
-			Instant now) {
 		return switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> this.store.change(claim.id(), (session, history) -> {
 				if (session.getStatus() != SessionStatus.ENDING) {
@@ -217,31 +199,37 @@ class SessionEnds {
 				history.accept(session.confirmClaimedEnd(now));
 				return EndAttempt.ENDED;
 			});
-			case ProviderOutcome.Refused<R> refused -> this.store.change(claim.id(), (session, history) -> {
-				if (session.getStatus() == SessionStatus.ENDING && session.getEndReason() == EndReason.UNTRACKED
-						&& session.version() == claim.version()) {
-					history.accept(session.untrackedEndRefused(provider.provider() + " refused the end", now));
-					return EndAttempt.CLOSED;
-				}
-				return claimedAttemptFailed(session, claim, provider.provider() + " refused the end", null, now,
-						history);
-			});
+			case ProviderOutcome.Refused<R> refused ->
+				claimFailed(claim, provider.provider() + " refused the end", null, true, now);
 			case ProviderOutcome.Failed<R> failed ->
-				this.store.change(claim.id(), (session, history) -> claimedAttemptFailed(session, claim,
-						ProviderOutcome.describe(failed.failure()), failed.retryAfter(), now, history));
+				claimFailed(claim, ProviderOutcome.describe(failed.failure()), failed.retryAfter(), false, now);
 			case ProviderOutcome.Uncertain<R> uncertain ->
-				this.store.change(claim.id(), (session, history) -> claimedAttemptFailed(session, claim,
-						ProviderOutcome.describe(uncertain.failure()), null, now, history));
+				claimFailed(claim, ProviderOutcome.describe(uncertain.failure()), null, false, now);
 		};
 	}
 
-	private EndAttempt claimedAttemptFailed(Session session, EndClaim claim, String error,
-			@Nullable Duration retryAfter, Instant now, Consumer<SessionTransition> history) {
-		if (session.getStatus() != SessionStatus.ENDING || session.version() != claim.version()) {
-			return EndAttempt.LEFT;
+	/**
+	 * Records a claimed attempt the provider did not confirm, on the row as the claim
+	 * left it: due again after the backoff (flagged once past the deadline), or, for a
+	 * refused end the ledger only recorded for a caller, closed FAILED.
+	 */
+	private EndAttempt claimFailed(EndClaim claim, String error, @Nullable Duration retryAfter, boolean refused,
+			Instant now) {
+		EndAttempt result = this.store.change(claim.id(), (session, history) -> {
+			if (session.getStatus() != SessionStatus.ENDING || session.version() != claim.version()) {
+				return EndAttempt.LEFT;
+			}
+			if (refused && session.getEndReason() == EndReason.UNTRACKED) {
+				history.accept(session.untrackedEndRefused(error, now));
+				return EndAttempt.CLOSED;
+			}
+			session.claimedAttemptFailed(error, now.plus(this.retries.delay(claim.attempts(), retryAfter)), now);
+			return flagIfOverdue(session, error, now, history) ? EndAttempt.FLAGGED : EndAttempt.RETRY;
+		});
+		if (result == EndAttempt.FLAGGED) {
+			warnFlagged(claim.provider(), claim.id(), claim.attempts(), error);
 		}
-		session.claimedAttemptFailed(error, now.plus(this.retries.delay(claim.attempts(), retryAfter)), now);
-		return flagIfOverdue(session, error, now, history) ? EndAttempt.FLAGGED : EndAttempt.RETRY;
+		return result;
 	}
 
 	/**

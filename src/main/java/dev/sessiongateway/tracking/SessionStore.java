@@ -197,15 +197,15 @@ class SessionStore {
 	 * Claims the rows a query selects (at most {@code batch}, skipping rows another
 	 * transaction holds) and runs a change on each in the same transaction: two replicas
 	 * never work the same row at once, and neither waits for the other.
-	 * @param query selects ids; {@code fetch first ? rows only for update skip locked} is
-	 * appended, with {@code batch} as its last argument
+	 * @param query selects ids, ending in
+	 * {@code fetch first ? rows only for update skip locked}; {@code batch} is its last
+	 * argument
 	 */
 	<T> List<T> claimAndChange(String query, List<Object> args, int batch, Change<T> change) {
 		return inTransaction("sessions could not be claimed", () -> {
 			List<Object> all = new ArrayList<>(args);
 			all.add(batch);
-			List<Long> ids = this.jdbc.queryForList(query + " fetch first ? rows only for update skip locked",
-					Long.class, all.toArray());
+			List<Long> ids = this.jdbc.queryForList(query, Long.class, all.toArray());
 			List<T> results = new ArrayList<>();
 			for (long id : ids) {
 				Session session = this.sessions.findById(id).orElseThrow(() -> new IllegalStateException("no " + id));
@@ -260,7 +260,8 @@ class SessionStore {
 		}
 	}
 
-	private static OffsetDateTime at(Instant instant) {
+	/** An instant as the JDBC drivers of both databases take it. */
+	static OffsetDateTime at(Instant instant) {
 		return instant.atOffset(ZoneOffset.UTC);
 	}
 

@@ -3,12 +3,8 @@ package dev.sessiongateway.tracking;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -37,20 +33,20 @@ public class SessionTracker {
 
 	private final MeterRegistry meters;
 
-	private final Map<String, ProviderSessions<?>> providers;
+	private final ConfiguredProviders providers;
 
 	SessionTracker(SessionStore store, SessionEnds ends, Clock clock, MeterRegistry meters,
-			List<ProviderSessions<?>> providers) {
+			ConfiguredProviders providers) {
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
 		this.meters = meters;
-		this.providers = providers.stream().collect(Collectors.toMap(ProviderSessions::provider, Function.identity()));
+		this.providers = providers;
 	}
 
 	/** The names of the providers the gateway knows. */
 	public java.util.Set<String> providers() {
-		return this.providers.keySet();
+		return this.providers.byName().keySet();
 	}
 
 	/**
@@ -246,7 +242,7 @@ public class SessionTracker {
 	}
 
 	private ProviderSessions<?> provider(Session row) {
-		ProviderSessions<?> provider = this.providers.get(row.getProvider());
+		ProviderSessions<?> provider = this.providers.find(row.getProvider());
 		if (provider == null) {
 			throw new IllegalStateException("no provider named " + row.getProvider() + " is configured");
 		}

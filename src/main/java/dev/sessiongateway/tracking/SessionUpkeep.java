@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -31,7 +29,7 @@ public class SessionUpkeep {
 	 */
 	static final String ABANDONED_OPENS = """
 			select id from tracked_session where status = 'OPENING' and provider = ? and created_at < ?
-			order by created_at""";
+			order by created_at fetch first ? rows only for update skip locked""";
 
 	/**
 	 * ACTIVE rows of one provider opened before a time (index on status, provider,
@@ -39,12 +37,12 @@ public class SessionUpkeep {
 	 */
 	static final String OVER_AGE = """
 			select id from tracked_session where status = 'ACTIVE' and provider = ? and created_at < ?
-			order by created_at""";
+			order by created_at fetch first ? rows only for update skip locked""";
 
 	/** ACTIVE rows past their provider's expiry (index on status, expiry). */
 	static final String PAST_EXPIRY = """
 			select id from tracked_session where status = 'ACTIVE' and expires_at < ?
-			order by expires_at""";
+			order by expires_at fetch first ? rows only for update skip locked""";
 
 	private final SessionStore store;
 
@@ -54,20 +52,20 @@ public class SessionUpkeep {
 
 	private final MeterRegistry meters;
 
-	private final Map<String, ProviderSessions<?>> providers;
+	private final ConfiguredProviders providers;
 
 	SessionUpkeep(SessionStore store, SessionEnds ends, Clock clock, MeterRegistry meters,
-			List<ProviderSessions<?>> providers) {
+			ConfiguredProviders providers) {
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
 		this.meters = meters;
-		this.providers = providers.stream().collect(Collectors.toMap(ProviderSessions::provider, Function.identity()));
+		this.providers = providers;
 	}
 
 	/** The providers whose sessions are kept, by name. */
 	public Map<String, ProviderSessions<?>> providers() {
-		return this.providers;
+		return this.providers.byName();
 	}
 
 	/**
@@ -81,7 +79,7 @@ public class SessionUpkeep {
 
 	/** Makes the end call for a claimed row and records its outcome. */
 	public EndAttempt attempt(EndClaim claim) {
-		ProviderSessions<?> provider = this.providers.get(claim.provider());
+		ProviderSessions<?> provider = this.providers.find(claim.provider());
 		if (provider == null) {
 			log.warn("session row {} belongs to {}, which is not configured; it stays ENDING", claim.id(),
 					claim.provider());
@@ -105,9 +103,9 @@ public class SessionUpkeep {
 	public int recoverAbandonedOpens(Duration openingTimeout, int batch) {
 		Instant now = now();
 		int settled = 0;
-		for (String provider : this.providers.keySet()) {
+		for (String provider : this.providers.byName().keySet()) {
 			List<Boolean> compensated = this.store.claimAndChange(ABANDONED_OPENS,
-					List.of(provider, at(now.minus(openingTimeout))), batch, (session, history) -> {
+					List.of(provider, SessionStore.at(now.minus(openingTimeout))), batch, (session, history) -> {
 						String error = "the gateway stopped before the create's outcome was recorded";
 						if (session.getSessionId() == null) {
 							history.accept(session.failOpen("outcome unknown: " + error, now));
@@ -141,8 +139,8 @@ public class SessionUpkeep {
 	 */
 	public int endOverAge(String provider, Duration maxAge, int batch) {
 		Instant now = now();
-		List<Boolean> ended = this.store.claimAndChange(OVER_AGE, List.of(provider, at(now.minus(maxAge))), batch,
-				(session, history) -> {
+		List<Boolean> ended = this.store.claimAndChange(OVER_AGE, List.of(provider, SessionStore.at(now.minus(maxAge))),
+				batch, (session, history) -> {
 					history.accept(session.requestEnd(EndReason.EXPIRED_TTL, "gateway", now));
 					return true;
 				});
@@ -160,10 +158,11 @@ public class SessionUpkeep {
 	 */
 	public int expirePastExpiry(int batch) {
 		Instant now = now();
-		List<String> expired = this.store.claimAndChange(PAST_EXPIRY, List.of(at(now)), batch, (session, history) -> {
-			history.accept(session.expire(now));
-			return session.getProvider();
-		});
+		List<String> expired = this.store.claimAndChange(PAST_EXPIRY, List.of(SessionStore.at(now)), batch,
+				(session, history) -> {
+					history.accept(session.expire(now));
+					return session.getProvider();
+				});
 		expired.forEach((provider) -> this.meters
 			.counter("gateway.sessions.expired", "provider", provider, "reason", "provider_expiry")
 			.increment());
@@ -197,7 +196,7 @@ public class SessionUpkeep {
 		Instant now = now();
 		int over = 0;
 		for (Session session : this.store.claimForCheck(now.minus(every), batch, now)) {
-			ProviderSessions<?> provider = this.providers.get(session.getProvider());
+			ProviderSessions<?> provider = this.providers.find(session.getProvider());
 			String sessionId = session.getSessionId();
 			if (provider == null || sessionId == null) {
 				continue;
@@ -226,10 +225,6 @@ public class SessionUpkeep {
 
 	private Instant now() {
 		return this.clock.instant();
-	}
-
-	private static java.time.OffsetDateTime at(Instant instant) {
-		return instant.atOffset(java.time.ZoneOffset.UTC);
 	}
 
 }

@@ -18,7 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 @DataJpaTest
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 @Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionQueries.class, SessionUpkeep.class,
-		TrackerTestConfiguration.class })
+		ConfiguredProviders.class, TrackerTestConfiguration.class })
 abstract class LedgerTestSupport {
 
 	@Autowired

@@ -36,16 +36,15 @@ class PostgresScanPlanTests extends LedgerTestSupport {
 				    %1$s - (i %% 7000) * interval '1 minute', 0, 0
 				from generate_series(1, 300000) as i""".replace("%1$s", NOW).replace("%%", "%"));
 		this.jdbc.execute("analyze tracked_session");
-		String batch = " fetch first 100 rows only for update skip locked";
 		List<Scan> scans = List.of(new Scan(SessionStore.DUE_ENDS, "ix_tracked_session_due", NOW, 20),
 				new Scan(SessionStore.PAST_RETENTION, "ix_tracked_session_ended", "'ENDED'",
 						NOW + " - interval '30 days'", 500),
 				new Scan(SessionStore.UNCHECKED, "ix_tracked_session_checked", NOW + " - interval '1 hour'", 10),
-				new Scan(SessionUpkeep.ABANDONED_OPENS + batch, "ix_tracked_session_age", "'pathors'",
-						NOW + " - interval '2 minutes'"),
-				new Scan(SessionUpkeep.OVER_AGE + batch, "ix_tracked_session_age", "'konpro'",
-						NOW + " - interval '24 hours'"),
-				new Scan(SessionUpkeep.PAST_EXPIRY + batch, "ix_tracked_session_expiry", NOW));
+				new Scan(SessionUpkeep.ABANDONED_OPENS, "ix_tracked_session_age", "'pathors'",
+						NOW + " - interval '2 minutes'", 100),
+				new Scan(SessionUpkeep.OVER_AGE, "ix_tracked_session_age", "'konpro'", NOW + " - interval '24 hours'",
+						100),
+				new Scan(SessionUpkeep.PAST_EXPIRY, "ix_tracked_session_expiry", NOW, 100));
 		scans.forEach((scan) -> {
 			String query = scan.query();
 			List<Object> args = List.of(scan.args());
