@@ -1,9 +1,5 @@
 package dev.sessiongateway;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
@@ -71,11 +67,6 @@ class FaultMatrixTests {
 	private static final ProviderStub konpro = ProviderStub.konpro(KONPRO_ACCOUNT);
 
 	private static final List<String> matrix = new CopyOnWriteArrayList<>();
-
-	private static final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(5))
-		.build();
 
 	private static int sessionNumber;
 
@@ -381,28 +372,8 @@ class FaultMatrixTests {
 	}
 
 	private HttpResponse<String> send(String method, String path, String body) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-			.timeout(Duration.ofSeconds(30))
-			.header("Authorization", "Bearer " + GatewayTestSupport.SERVICE_KEY);
-		if (body != null) {
-			request.header("Content-Type", "application/json")
-				.method(method, HttpRequest.BodyPublishers.ofString(body));
-		}
-		else {
-			request.method(method, HttpRequest.BodyPublishers.noBody());
-		}
-		try {
-			HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			GatewayTestSupport.assertNoSecretIn(method + " " + path, response.headers() + "\n" + response.body());
-			return response;
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return GatewayTestSupport.send(this.port, method, path, GatewayTestSupport.SERVICE_KEY, body,
+				"application/json");
 	}
 
 	private static JsonNode json(HttpResponse<String> response) {

@@ -121,7 +121,16 @@ public abstract class GatewayTestSupport {
 	}
 
 	protected HttpResponse<String> send(String method, String path, String key, String body, String contentType) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+		return send(this.port, method, path, key, body, contentType);
+	}
+
+	/**
+	 * Sends one request to a gateway on this local port and checks that its answer shows
+	 * no secret.
+	 */
+	public static HttpResponse<String> send(int port, String method, String path, String key, String body,
+			String contentType) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.timeout(Duration.ofSeconds(30));
 		if (key != null) {
 			request.header("Authorization", "Bearer " + key);

@@ -276,10 +276,6 @@ class CrashSafetyTests {
 	private static Map<String, String> settings(PathorsStub stub, Map<String, String> datasource) {
 		Map<String, String> settings = GatewayProcess.settings(stub.baseUrl(0));
 		settings.putAll(datasource);
-		String lease = GatewayProcess.SHORTEST_LEASE.toSeconds() + "s";
-		settings.put("gateway.sessions.opening-timeout", lease);
-		settings.put("gateway.sessions.worker.lease", lease);
-		settings.put("gateway.sessions.worker.poll-interval", "200ms");
 		settings.put("gateway.sessions.worker.scan-interval", "1s");
 		settings.put("gateway.sessions.worker.min-backoff", "200ms");
 		settings.put("gateway.sessions.worker.max-backoff", "2s");

@@ -101,10 +101,6 @@ class ReplicaDrainTests {
 		Map<String, String> settings = GatewayProcess.settings(stub.baseUrl(replica));
 		settings.put("spring.datasource.url", url);
 		settings.put("spring.datasource.username", "postgres");
-		String lease = GatewayProcess.SHORTEST_LEASE.toSeconds() + "s";
-		settings.put("gateway.sessions.opening-timeout", lease);
-		settings.put("gateway.sessions.worker.lease", lease);
-		settings.put("gateway.sessions.worker.poll-interval", "200ms");
 		settings.put("gateway.sessions.worker.min-backoff", "100ms");
 		settings.put("gateway.sessions.worker.max-backoff", "1s");
 		settings.put("gateway.pathors.circuit-open-for", "1s");
