@@ -2,6 +2,7 @@ package dev.sessiongateway.tracking;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.persistence.Column;
@@ -92,6 +93,63 @@ public class Session {
 		if (sessionId != null) {
 			this.liveKey = new SessionKey(provider, scope, sessionId).liveKey();
 		}
+	}
+
+	/**
+	 * A row as the database holds it, its changeable columns still to be
+	 * {@linkplain #read read} (see {@link SessionRows}).
+	 */
+	static Session restored(long id, String provider, String scope, @Nullable String sessionId, String client,
+			Instant createdAt, long version) {
+		Session session = new Session(provider, scope, sessionId, client, createdAt);
+		session.id = id;
+		session.version = version;
+		return session;
+	}
+
+	/**
+	 * The columns a change may write, in {@link SessionRows}' update order: comparing
+	 * them before and after a change tells whether the row needs writing at all.
+	 */
+	List<@Nullable Object> changeable() {
+		return Arrays.asList(this.sessionId, this.liveKey, this.status.name(), this.pathwayId, this.updatedAt,
+				this.expiresAt, this.endedAt, (this.endReason != null) ? this.endReason.name() : null,
+				this.nextAttemptAt, this.attempts, this.lastError, this.endingSince, this.flaggedAt,
+				this.lastCheckedAt);
+	}
+
+	/** Sets the changeable columns as read from the database, in the same order. */
+	void read(@Nullable String liveKey, SessionStatus status, @Nullable String pathwayId, Instant updatedAt,
+			@Nullable Instant expiresAt, @Nullable Instant endedAt, @Nullable EndReason endReason,
+			@Nullable Instant nextAttemptAt, int attempts, @Nullable String lastError, @Nullable Instant endingSince,
+			@Nullable Instant flaggedAt, @Nullable Instant lastCheckedAt) {
+		this.liveKey = liveKey;
+		this.status = status;
+		this.pathwayId = pathwayId;
+		this.updatedAt = updatedAt;
+		this.expiresAt = expiresAt;
+		this.endedAt = endedAt;
+		this.endReason = endReason;
+		this.nextAttemptAt = nextAttemptAt;
+		this.attempts = attempts;
+		this.lastError = lastError;
+		this.endingSince = endingSince;
+		this.flaggedAt = flaggedAt;
+		this.lastCheckedAt = lastCheckedAt;
+	}
+
+	/** The id the database gave the new row. */
+	void inserted(long id) {
+		this.id = id;
+	}
+
+	/** The row was written with its version raised by one. */
+	void updated() {
+		this.version++;
+	}
+
+	@Nullable String liveKey() {
+		return this.liveKey;
 	}
 
 	/**

@@ -2,7 +2,6 @@ package dev.sessiongateway.tracking;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,18 +49,18 @@ class SessionStore {
 	/** How often a change is tried again after losing a race before giving up. */
 	private static final int MAX_RACES = 8;
 
-	private final SessionRepository sessions;
+	private final SessionRows rows;
 
-	private final SessionTransitionRepository transitions;
+	private final GroupCommits commits;
 
 	private final TransactionTemplate tx;
 
 	private final JdbcTemplate jdbc;
 
-	SessionStore(SessionRepository sessions, SessionTransitionRepository transitions,
-			PlatformTransactionManager transactionManager, JdbcTemplate jdbc) {
-		this.sessions = sessions;
-		this.transitions = transitions;
+	SessionStore(SessionRows rows, GroupCommits commits, PlatformTransactionManager transactionManager,
+			JdbcTemplate jdbc) {
+		this.rows = rows;
+		this.commits = commits;
 		this.tx = new TransactionTemplate(transactionManager);
 		this.jdbc = jdbc;
 	}
@@ -100,9 +99,10 @@ class SessionStore {
 	private long insert(@Nullable SessionKey key, Supplier<Session> row) {
 		for (int race = 1;; race++) {
 			try {
-				return required(this.tx.execute((status) -> {
-					Session session = this.sessions.saveAndFlush(row.get());
-					this.transitions.save(session.recorded());
+				return required(this.commits.run(() -> {
+					Session session = row.get();
+					this.rows.insert(session);
+					this.rows.insertHistory(List.of(session.recorded()));
 					return session.getId();
 				}));
 			}
@@ -136,20 +136,10 @@ class SessionStore {
 	<T> T change(long id, Change<T> change) {
 		for (int race = 1;; race++) {
 			try {
-				return required(this.tx.execute((status) -> {
-					Session session = this.sessions.findById(id)
+				return required(this.commits.run(() -> {
+					Session session = this.rows.find(id)
 						.orElseThrow(() -> new IllegalStateException("no session " + id));
-					List<SessionTransition> written = new ArrayList<>();
-					T result = change.apply(session, written::add);
-					// The row first: its update takes the row's lock (or finds the
-					// version
-					// changed) before the history rows reference it, so two changes of
-					// one
-					// row queue on that lock instead of deadlocking.
-					this.sessions.flush();
-					this.transitions.saveAll(written);
-					this.sessions.flush();
-					return result;
+					return apply(session, change);
 				}));
 			}
 			catch (ConcurrencyFailureException ex) {
@@ -208,13 +198,9 @@ class SessionStore {
 			List<Long> ids = this.jdbc.queryForList(query, Long.class, all.toArray());
 			List<T> results = new ArrayList<>();
 			for (long id : ids) {
-				Session session = this.sessions.findById(id).orElseThrow(() -> new IllegalStateException("no " + id));
-				List<SessionTransition> written = new ArrayList<>();
-				results.add(change.apply(session, written::add));
-				this.sessions.flush();
-				this.transitions.saveAll(written);
+				Session session = this.rows.find(id).orElseThrow(() -> new IllegalStateException("no " + id));
+				results.add(apply(session, change));
 			}
-			this.sessions.flush();
 			return results;
 		});
 	}
@@ -245,7 +231,7 @@ class SessionStore {
 			List<Session> claimed = new ArrayList<>();
 			for (long id : ids) {
 				this.jdbc.update("update tracked_session set last_checked_at = ? where id = ?", at(now), id);
-				this.sessions.findById(id).ifPresent(claimed::add);
+				this.rows.find(id).ifPresent(claimed::add);
 			}
 			return claimed;
 		});
@@ -260,24 +246,40 @@ class SessionStore {
 		}
 	}
 
+	/**
+	 * Runs a change on a row read in the current transaction. The row is written first
+	 * (and only if the change moved it): its update takes the row's lock, or finds the
+	 * version changed, before the history rows reference it, so two changes of one row
+	 * queue on that lock instead of deadlocking.
+	 */
+	private <T> T apply(Session session, Change<T> change) {
+		List<@Nullable Object> before = session.changeable();
+		List<SessionTransition> written = new ArrayList<>();
+		T result = change.apply(session, written::add);
+		if (!before.equals(session.changeable())) {
+			this.rows.update(session);
+		}
+		this.rows.insertHistory(written);
+		return result;
+	}
+
 	/** An instant as the JDBC drivers of both databases take it. */
 	static OffsetDateTime at(Instant instant) {
-		return instant.atOffset(ZoneOffset.UTC);
+		return SessionRows.at(instant);
 	}
 
 	/** The live row with this key, if there is one. */
 	Optional<Session> findLive(SessionKey key) {
-		return read(() -> this.sessions.findByLiveKey(key.liveKey()));
+		return read(() -> this.rows.findLive(key.liveKey()));
 	}
 
 	Optional<Session> find(long id) {
-		return read(() -> this.sessions.findById(id));
+		return read(() -> this.rows.find(id));
 	}
 
 	/** Whether a row with this key was ever recorded, live or not. */
 	boolean everTracked(SessionKey key) {
-		return read(
-				() -> this.sessions.existsByProviderAndScopeAndSessionId(key.provider(), key.scope(), key.sessionId()));
+		return read(() -> this.rows.everTracked(key));
 	}
 
 	private <T> T read(Supplier<T> query) {

@@ -62,6 +62,11 @@ public class SessionTransition {
 		this.detail = detail;
 	}
 
+	/** The id of the session row this entry belongs to. */
+	long sessionRef() {
+		return this.session.getId();
+	}
+
 	public @Nullable SessionStatus getFromStatus() {
 		return this.fromStatus;
 	}

@@ -17,8 +17,8 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @DataJpaTest
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
-@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionQueries.class, SessionUpkeep.class,
-		ConfiguredProviders.class, TrackerTestConfiguration.class })
+@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionRows.class, GroupCommits.class,
+		SessionQueries.class, SessionUpkeep.class, ConfiguredProviders.class, TrackerTestConfiguration.class })
 abstract class LedgerTestSupport {
 
 	@Autowired
