@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -29,6 +30,7 @@ import dev.sessiongateway.tracking.OpenIntent;
 import dev.sessiongateway.tracking.Session;
 import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionQueries;
+import dev.sessiongateway.tracking.SessionStatus;
 import dev.sessiongateway.tracking.SessionTracker;
 
 /**
@@ -106,6 +108,8 @@ public abstract class GatewayTestSupport {
 	static void providers(DynamicPropertyRegistry registry) {
 		registry.add("gateway.pathors.base-url", pathors::baseUrl);
 		registry.add("gateway.konpro.base-url", konpro::baseUrl);
+		// the tests read the stats right after changing rows: counted on every call
+		registry.add("gateway.ops.stats-max-age", () -> "0s");
 	}
 
 	@BeforeEach
@@ -213,7 +217,8 @@ public abstract class GatewayTestSupport {
 	}
 
 	protected List<Session> allSessions() {
-		return this.sessions.find((root, query, cb) -> cb.conjunction(), 100_000);
+		return this.sessions.find(EnumSet.allOf(SessionStatus.class), (root, query, cb) -> cb.conjunction(), null,
+				100_000);
 	}
 
 	/**

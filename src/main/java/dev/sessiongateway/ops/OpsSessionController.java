@@ -27,6 +27,7 @@ import dev.sessiongateway.tracking.EndResult;
 import dev.sessiongateway.tracking.Session;
 import dev.sessiongateway.tracking.SessionCount;
 import dev.sessiongateway.tracking.SessionQueries;
+import dev.sessiongateway.tracking.SessionQueries.Position;
 import dev.sessiongateway.tracking.SessionStatus;
 import dev.sessiongateway.tracking.SessionTracker;
 import dev.sessiongateway.web.JsonRequests;
@@ -46,10 +47,13 @@ class OpsSessionController {
 
 	private final SessionTracker tracker;
 
-	OpsSessionController(SessionQueries sessions, Clock clock, SessionTracker tracker) {
+	private final OpsStats stats;
+
+	OpsSessionController(SessionQueries sessions, Clock clock, SessionTracker tracker, OpsStats stats) {
 		this.sessions = sessions;
 		this.clock = clock;
 		this.tracker = tracker;
+		this.stats = stats;
 	}
 
 	/**
@@ -77,10 +81,10 @@ class OpsSessionController {
 		SessionFilter filter = new SessionFilter(provider, checked("scope", scope),
 				(statuses != null) ? statuses : Set.of(), checked("client", client), checked("sessionId", sessionId),
 				createdBefore, createdAfter);
-		long after = Cursor.decode(cursor, filter);
-		List<Session> found = this.sessions.find(filter.after(after), limit + 1);
+		Position after = Cursor.decode(cursor, filter);
+		List<Session> found = this.sessions.find(filter.statuses(), filter.matching(), after, limit + 1);
 		List<SessionView> items = found.stream().limit(limit).map(SessionView::of).toList();
-		String next = (found.size() > limit) ? Cursor.encode(items.getLast().id(), filter) : null;
+		String next = (found.size() > limit) ? Cursor.encode(Position.of(found.get(limit - 1)), filter) : null;
 		return new SessionPage(items, next);
 	}
 
@@ -110,18 +114,19 @@ class OpsSessionController {
 
 	/**
 	 * Live counts by provider, scope and status, the end backlog, the ends flagged for a
-	 * human and the oldest active session.
+	 * human and the oldest active session, as counted at {@code countedAt} (at most a few
+	 * seconds ago: {@code gateway.ops.stats-max-age}).
 	 */
 	record Stats(List<SessionCount> live, long endingBacklog, long flaggedEnds, @Nullable Instant oldestActiveCreatedAt,
-			@Nullable Long oldestActiveAgeSeconds) {
+			@Nullable Long oldestActiveAgeSeconds, Instant countedAt) {
 	}
 
 	@GetMapping("/stats")
 	Stats stats() {
-		List<SessionCount> live = this.sessions.liveCounts();
-		Instant oldest = this.sessions.oldestActiveCreatedAt();
+		OpsStats.Counts counts = this.stats.counts();
+		Instant oldest = counts.oldestActiveCreatedAt();
 		Long age = (oldest != null) ? Duration.between(oldest, this.clock.instant()).toSeconds() : null;
-		return new Stats(live, this.sessions.count(SessionStatus.ENDING), this.sessions.flaggedEnds(), oldest, age);
+		return new Stats(counts.live(), counts.endingBacklog(), counts.flaggedEnds(), oldest, age, counts.countedAt());
 	}
 
 	private static @Nullable String checked(String field, @Nullable String value) {

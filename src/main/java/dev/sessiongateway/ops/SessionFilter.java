@@ -25,12 +25,10 @@ record SessionFilter(@Nullable String provider, @Nullable String scope, Set<Sess
 		statuses = statuses.isEmpty() ? Set.of(SessionStatus.ACTIVE) : Set.copyOf(statuses);
 	}
 
-	/** The sessions matching this filter with an id above {@code afterId}. */
-	Specification<Session> after(long afterId) {
+	/** The sessions matching this filter, statuses aside (each status is read apart). */
+	Specification<Session> matching() {
 		return (root, query, cb) -> {
 			List<Predicate> where = new ArrayList<>();
-			where.add(cb.greaterThan(root.get("id"), afterId));
-			where.add(root.get("status").in(this.statuses));
 			if (this.provider != null) {
 				where.add(cb.equal(root.get("provider"), this.provider));
 			}

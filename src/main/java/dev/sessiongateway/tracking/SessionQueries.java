@@ -1,9 +1,14 @@
 package dev.sessiongateway.tracking;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
+import jakarta.persistence.criteria.Path;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.domain.Sort;
@@ -17,6 +22,12 @@ import org.springframework.stereotype.Service;
 @Service
 public class SessionQueries {
 
+	/** The order sessions were opened in: creation time, then id. */
+	private static final Sort OPENING_ORDER = Sort.by("createdAt", "id");
+
+	private static final Comparator<Session> IN_OPENING_ORDER = Comparator.comparing(Session::getCreatedAt)
+		.thenComparingLong(Session::getId);
+
 	private final SessionRepository sessions;
 
 	private final SessionTransitionRepository transitions;
@@ -27,10 +38,58 @@ public class SessionQueries {
 	}
 
 	/**
-	 * Up to {@code limit} sessions matching the filter, in the order they were opened.
+	 * Where a listing in the order sessions were opened stopped: the last listed
+	 * session's creation time and id.
 	 */
-	public List<Session> find(Specification<Session> filter, int limit) {
-		return this.sessions.findBy(filter, (query) -> query.sortBy(Sort.by("id")).limit(limit).all());
+	public record Position(Instant createdAt, long id) {
+
+		public static Position of(Session session) {
+			return new Position(session.getCreatedAt(), session.getId());
+		}
+
+	}
+
+	/**
+	 * Up to {@code limit} sessions in one of the statuses that match the filter, in the
+	 * order they were opened (creation time, then id), after a position. Each status is
+	 * read on its own, so that every read walks an index in that order and stops at
+	 * {@code limit} rows however many match; the pages are merged.
+	 */
+	public List<Session> find(Set<SessionStatus> statuses, Specification<Session> filter, @Nullable Position after,
+			int limit) {
+		if (statuses.isEmpty()) {
+			return List.of();
+		}
+		List<Session> found = new ArrayList<>();
+		for (SessionStatus status : EnumSet.copyOf(statuses)) {
+			Specification<Session> page = filter.and(inStatus(status));
+			if (after != null) {
+				page = page.and(after(after));
+			}
+			found.addAll(this.sessions.findBy(page, (query) -> query.sortBy(OPENING_ORDER).limit(limit).all()));
+		}
+		if (statuses.size() == 1) {
+			return found;
+		}
+		found.sort(IN_OPENING_ORDER);
+		return List.copyOf(found.subList(0, Math.min(limit, found.size())));
+	}
+
+	private static Specification<Session> inStatus(SessionStatus status) {
+		return (root, query, cb) -> cb.equal(root.get("status"), status);
+	}
+
+	/**
+	 * Sessions past a position. The first condition alone bounds the index range; the
+	 * second drops the rows of the same instant up to the position's id.
+	 */
+	private static Specification<Session> after(Position position) {
+		return (root, query, cb) -> {
+			Path<Instant> createdAt = root.get("createdAt");
+			return cb.and(cb.greaterThanOrEqualTo(createdAt, position.createdAt()),
+					cb.or(cb.greaterThan(createdAt, position.createdAt()),
+							cb.greaterThan(root.<Long>get("id"), position.id())));
+		};
 	}
 
 	public Optional<Session> find(long id) {
