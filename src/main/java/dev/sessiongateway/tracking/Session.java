@@ -148,10 +148,6 @@ public class Session {
 		this.version++;
 	}
 
-	@Nullable String liveKey() {
-		return this.liveKey;
-	}
-
 	/**
 	 * A session about to be opened. The session id may be unknown until the provider
 	 * answers (Konpro chooses its own ids).

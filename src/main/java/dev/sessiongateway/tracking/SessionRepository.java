@@ -32,6 +32,4 @@ interface SessionRepository extends JpaRepository<Session, Long>, JpaSpecificati
 
 	long countByStatusAndFlaggedAtIsNotNull(SessionStatus status);
 
-	boolean existsByProviderAndScopeAndSessionId(String provider, String scope, String sessionId);
-
 }

@@ -5,8 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +15,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Component;
+
+import static dev.sessiongateway.tracking.SessionStore.at;
 
 /**
  * The session table's rows in plain JDBC, for the write path: one statement per read,
@@ -133,12 +133,9 @@ class SessionRows {
 
 	private static void bind(PreparedStatement statement, int first, List<@Nullable Object> values)
 			throws SQLException {
-		List<@Nullable Object> bound = new ArrayList<>(values.size());
-		for (Object value : values) {
-			bound.add((value instanceof Instant instant) ? at(instant) : value);
-		}
-		for (int i = 0; i < bound.size(); i++) {
-			statement.setObject(first + i, bound.get(i));
+		for (int i = 0; i < values.size(); i++) {
+			Object value = values.get(i);
+			statement.setObject(first + i, (value instanceof Instant instant) ? at(instant) : value);
 		}
 	}
 
@@ -156,11 +153,6 @@ class SessionRows {
 
 	private static @Nullable String name(@Nullable Enum<?> value) {
 		return (value != null) ? value.name() : null;
-	}
-
-	/** An instant as the JDBC drivers of both databases take it. */
-	static OffsetDateTime at(Instant instant) {
-		return instant.atOffset(ZoneOffset.UTC);
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.sessiongateway.tracking;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,10 +21,11 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The session table's writes, each in its own short transaction. A change to a row is a
- * compare-and-set on its id and version: the row is read, the change decides from what it
- * finds, and the write only lands if nobody changed the row in between; otherwise the
- * change runs again on a fresh read. Database failures surface as
+ * The session table's writes, each a short transaction of its own (a request's changes
+ * share their commit with others waiting at the same moment, see {@link GroupCommits}). A
+ * change to a row is a compare-and-set on its id and version: the row is read, the change
+ * decides from what it finds, and the write only lands if nobody changed the row in
+ * between; otherwise the change runs again on a fresh read. Database failures surface as
  * {@link TrackingUnavailableException}.
  */
 @Component
@@ -265,7 +267,7 @@ class SessionStore {
 
 	/** An instant as the JDBC drivers of both databases take it. */
 	static OffsetDateTime at(Instant instant) {
-		return SessionRows.at(instant);
+		return instant.atOffset(ZoneOffset.UTC);
 	}
 
 	/** The live row with this key, if there is one. */
