@@ -81,6 +81,11 @@ class GroupCommits implements DisposableBean {
 		}
 	}
 
+	/** How many units wait for a writer. */
+	int waiting() {
+		return this.waiting.size();
+	}
+
 	private void write() {
 		List<Unit<?>> group = new ArrayList<>(MAX_GROUP);
 		while (!this.stopped) {

@@ -1,0 +1,185 @@
+package dev.sessiongateway.tracking;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionDefinition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Units that share a commit keep their own outcomes. Both writers are held busy on a
+ * latch while the units under test queue, so that they are sure to share one group.
+ */
+class GroupCommitsTests {
+
+	private DriverManagerDataSource dataSource;
+
+	private JdbcTemplate jdbc;
+
+	private FailingBegins transactions;
+
+	private GroupCommits commits;
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	private final List<CompletableFuture<?>> holders = new ArrayList<>();
+
+	@BeforeEach
+	void database() {
+		this.dataSource = new DriverManagerDataSource("jdbc:h2:mem:group-commits;DB_CLOSE_DELAY=-1", "sa", "");
+		this.jdbc = new JdbcTemplate(this.dataSource);
+		this.jdbc.execute("drop table if exists item");
+		this.jdbc.execute("create table item (name varchar(32) primary key)");
+		this.transactions = new FailingBegins(this.dataSource);
+		this.commits = new GroupCommits(this.transactions);
+	}
+
+	@AfterEach
+	void stop() throws InterruptedException {
+		this.release.countDown();
+		this.commits.destroy();
+	}
+
+	@Test
+	void aFailingUnitFailsAloneAndTheOthersOfItsGroupCommitOnce() throws Exception {
+		holdWriters();
+		CompletableFuture<String> first = submit(() -> insert("a"));
+		CompletableFuture<String> duplicate = submit(() -> {
+			insert("b");
+			return insert("a");
+		});
+		CompletableFuture<String> last = submit(() -> insert("c"));
+		queued(3);
+		this.release.countDown();
+
+		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("a");
+		assertThat(last.get(10, TimeUnit.SECONDS)).isEqualTo("c");
+		assertThatThrownBy(() -> duplicate.get(10, TimeUnit.SECONDS))
+			.hasCauseInstanceOf(DataIntegrityViolationException.class);
+		// the failed unit's own first insert is rolled back; the others are in once
+		assertThat(this.jdbc.queryForList("select name from item order by name", String.class)).containsExactly("a",
+				"c", "held-1", "held-2");
+	}
+
+	@Test
+	void aTransactionThatCannotBeginFailsEveryUnitOfItsGroupAndCommitsNone() throws Exception {
+		holdWriters();
+		CompletableFuture<String> one = submit(() -> insert("x"));
+		CompletableFuture<String> two = submit(() -> insert("y"));
+		queued(2);
+		this.transactions.failNext();
+		this.release.countDown();
+
+		assertThatThrownBy(() -> one.get(10, TimeUnit.SECONDS))
+			.hasCauseInstanceOf(CannotCreateTransactionException.class);
+		assertThatThrownBy(() -> two.get(10, TimeUnit.SECONDS))
+			.hasCauseInstanceOf(CannotCreateTransactionException.class);
+		assertThat(this.jdbc.queryForList("select name from item where name in ('x', 'y')", String.class)).isEmpty();
+	}
+
+	@Test
+	void aUnitIsAnsweredOnlyOnceItsCommitIsVisibleToOthers() throws Exception {
+		String name = this.commits.run(() -> insert("seen"));
+		// another connection, outside any transaction of the writer's
+		try (SingleConnectionDataSource other = new SingleConnectionDataSource(this.dataSource.getConnection(),
+				false)) {
+			assertThat(new JdbcTemplate(other).queryForObject("select count(*) from item where name = ?", Integer.class,
+					name))
+				.isEqualTo(1);
+		}
+	}
+
+	private String insert(String name) {
+		this.jdbc.update("insert into item (name) values (?)", name);
+		return name;
+	}
+
+	/**
+	 * Occupies every writer with a unit that waits for {@link #release}, one after the
+	 * other so that no writer takes two of them as one group.
+	 */
+	private void holdWriters() throws InterruptedException {
+		for (int i = 1; i <= GroupCommits.WRITERS; i++) {
+			String name = "held-" + i;
+			CountDownLatch started = new CountDownLatch(1);
+			this.holders.add(submit(() -> {
+				started.countDown();
+				await(this.release);
+				return insert(name);
+			}));
+			assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	private <T> CompletableFuture<T> submit(Supplier<T> work) {
+		CompletableFuture<T> outcome = new CompletableFuture<>();
+		Thread.ofVirtual().start(() -> {
+			try {
+				outcome.complete(this.commits.run(work));
+			}
+			catch (RuntimeException ex) {
+				outcome.completeExceptionally(ex);
+			}
+		});
+		return outcome;
+	}
+
+	/** Waits until this many units wait for a writer. */
+	private void queued(int count) throws InterruptedException {
+		for (int i = 0; i < 1000 && this.commits.waiting() < count; i++) {
+			Thread.sleep(10);
+		}
+		assertThat(this.commits.waiting()).isEqualTo(count);
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Transactions a test can make fail to begin once. */
+	static final class FailingBegins extends DataSourceTransactionManager {
+
+		private volatile boolean failNext;
+
+		FailingBegins(javax.sql.DataSource dataSource) {
+			super(dataSource);
+		}
+
+		void failNext() {
+			this.failNext = true;
+		}
+
+		@Override
+		protected void doBegin(Object transaction, TransactionDefinition definition) {
+			if (this.failNext) {
+				this.failNext = false;
+				throw new CannotCreateTransactionException("Connection is not available, request timed out");
+			}
+			super.doBegin(transaction, definition);
+		}
+
+	}
+
+}
