@@ -1,5 +1,8 @@
--- wrk script: "create-end" (each connection opens a session, then ends it, then the next)
--- or "create" (opens sessions only). Usage: wrk ... -s sessions.lua URL -- MODE RUN_ID
+-- wrk script: "create-end" (sessions are opened and each is ended once its create has been
+-- answered) or "create" (opens sessions only). Usage: wrk ... -s sessions.lua URL -- MODE RUN_ID
+-- A create reply names its session ({"sessionId", "pathwayId"}); that session's end is the
+-- thread's next request, on whichever of its connections asks first, so a session's end never
+-- leaves before its create came back (wrk's callbacks know no connection, only the thread).
 -- Every answer that is not 2xx is counted and printed: a fast error is not a result.
 local threads = {}
 
@@ -13,23 +16,34 @@ function init(args)
   run = args[2] or tostring(os.time())
   counter = 0
   bad = 0
+  created = {}
+  first, last = 1, 0
 end
 
+local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer bench-service-key" }
+local path = "/pathors/v1/projects/bench/sessions"
+
 request = function()
-  counter = counter + 1
-  local n = counter
-  local method = "POST"
-  if mode == "create-end" then
-    n = math.floor((counter + 1) / 2)
-    if counter % 2 == 0 then method = "DELETE" end
+  if mode == "create-end" and first <= last then
+    local id = created[first]
+    created[first] = nil
+    first = first + 1
+    return wrk.format("DELETE", path, headers, '{"session_id":"' .. id .. '"}')
   end
-  local body = '{"session_id":"' .. run .. "-" .. tid .. "-" .. n .. '"}'
-  return wrk.format(method, "/pathors/v1/projects/bench/sessions",
-    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer bench-service-key" }, body)
+  counter = counter + 1
+  return wrk.format("POST", path, headers, '{"session_id":"' .. run .. "-" .. tid .. "-" .. counter .. '"}')
 end
 
 response = function(status, headers, body)
-  if status < 200 or status > 299 then bad = bad + 1 end
+  if status < 200 or status > 299 then
+    bad = bad + 1
+  elseif mode == "create-end" and body:find('"pathwayId"', 1, true) then
+    local id = body:match('"sessionId":"([^"]+)"')
+    if id then
+      last = last + 1
+      created[last] = id
+    end
+  end
 end
 
 done = function(summary, latency, requests)
