@@ -14,8 +14,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Commits the ledger's short transactions in groups. A request thread hands its unit of
@@ -24,11 +22,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * many requests share one commit (on an H2 file the pages a commit writes, on PostgreSQL
  * the flush of its log) instead of queueing for one each.
  * <p>
- * Each unit keeps its own outcome: when one fails, the group is rolled back and each of
- * its units runs again in a transaction of its own, so a unit never fails or commits
- * because of another. A unit may therefore run more than once and must read what it
- * decides on inside the unit, as every change of {@link SessionStore} does. Nothing is
- * answered before its commit: a failed commit fails every unit of the group.
+ * Each unit keeps its own outcome: in a group of several, each unit runs inside a
+ * savepoint of its own, and a unit that fails is rolled back to it and fails alone while
+ * the others go on (a refused duplicate costs only itself), so a unit never fails or
+ * commits because of another. A unit reads what it decides on inside the unit, as every
+ * change of {@link SessionStore} does. Nothing is answered before its commit: a
+ * transaction that cannot begin or commit fails every unit of the group.
  */
 @Component
 class GroupCommits implements DisposableBean {
@@ -37,12 +36,15 @@ class GroupCommits implements DisposableBean {
 	static final int MAX_GROUP = 64;
 
 	/**
-	 * Writers working at once: a second one runs its group's statements while the first
-	 * one's commit is written.
+	 * One writer: the ledger's transactions never wait for each other. With a second
+	 * writer, two groups each held rows the other one's next unit needed (a duplicate
+	 * open waits for the uncommitted end that frees its id); H2 does not always detect
+	 * that as a deadlock and waits out its lock timeout. Background claims take only rows
+	 * nobody holds ({@code skip locked}), so they never wait for the writer either.
 	 */
-	static final int WRITERS = 2;
+	static final int WRITERS = 1;
 
-	private final TransactionTemplate tx;
+	private final LedgerTransactions transactions;
 
 	private final BlockingQueue<Unit<?>> waiting = new LinkedBlockingQueue<>();
 
@@ -50,8 +52,8 @@ class GroupCommits implements DisposableBean {
 
 	private volatile boolean stopped;
 
-	GroupCommits(PlatformTransactionManager transactionManager) {
-		this.tx = new TransactionTemplate(transactionManager);
+	GroupCommits(LedgerTransactions transactions) {
+		this.transactions = transactions;
 		for (int i = 1; i <= WRITERS; i++) {
 			this.writers.add(Thread.ofPlatform().daemon().name("ledger-writer-" + i).start(this::write));
 		}
@@ -111,34 +113,35 @@ class GroupCommits implements DisposableBean {
 
 	private void commit(List<Unit<?>> group) {
 		try {
-			this.tx.executeWithoutResult((status) -> group.forEach(Unit::runInGroup));
+			this.transactions.template().executeWithoutResult((status) -> {
+				if (group.size() == 1) {
+					// alone, a failing unit rolls back the whole transaction
+					group.getFirst().runInGroup();
+					return;
+				}
+				for (Unit<?> unit : group) {
+					Object savepoint = status.createSavepoint();
+					try {
+						unit.runInGroup();
+						status.releaseSavepoint(savepoint);
+					}
+					catch (UnitFailed ex) {
+						status.rollbackToSavepoint(savepoint);
+						unit.failed = ex.cause;
+					}
+				}
+			});
 		}
 		catch (UnitFailed ex) {
-			if (group.size() == 1) {
-				group.getFirst().fail(ex.cause);
-				return;
-			}
-			group.forEach(this::commitAlone);
+			group.getFirst().fail(ex.cause);
 			return;
 		}
 		catch (RuntimeException | Error ex) {
-			group.forEach((unit) -> unit.fail(ex));
+			// the transaction could not begin, roll back to a savepoint or commit
+			group.forEach((unit) -> unit.fail((unit.failed != null) ? unit.failed : ex));
 			return;
 		}
-		group.forEach(Unit::committed);
-	}
-
-	private void commitAlone(Unit<?> unit) {
-		try {
-			this.tx.executeWithoutResult((status) -> unit.runInGroup());
-			unit.committed();
-		}
-		catch (UnitFailed ex) {
-			unit.fail(ex.cause);
-		}
-		catch (RuntimeException | Error ex) {
-			unit.fail(ex);
-		}
+		group.forEach(Unit::settle);
 	}
 
 	private void failWaiting() {
@@ -164,6 +167,9 @@ class GroupCommits implements DisposableBean {
 
 		private @Nullable T result;
 
+		/** The unit's own failure, when it was rolled back to its savepoint. */
+		private @Nullable RuntimeException failed;
+
 		Unit(Supplier<T> work) {
 			this.work = work;
 		}
@@ -177,8 +183,14 @@ class GroupCommits implements DisposableBean {
 			}
 		}
 
-		void committed() {
-			this.outcome.complete(this.result);
+		/** After the commit: its result, or its own failure. */
+		void settle() {
+			if (this.failed != null) {
+				this.outcome.completeExceptionally(this.failed);
+			}
+			else {
+				this.outcome.complete(this.result);
+			}
 		}
 
 		void fail(Throwable failure) {

@@ -286,6 +286,29 @@ public class Session {
 		this.updatedAt = now;
 	}
 
+	/**
+	 * Whether an end call for this ENDING session may be in flight, or its next attempt
+	 * is not due yet. A provider cannot tell two sessions opened under one id apart, so
+	 * while a call may be in flight nobody else sends one, and only that call's answer
+	 * takes the row out of ENDING: a late end can never reach a session opened again
+	 * under the same id.
+	 */
+	boolean endUnderway(Instant now) {
+		return this.status == SessionStatus.ENDING && this.nextAttemptAt != null && this.nextAttemptAt.isAfter(now);
+	}
+
+	/**
+	 * The provider says a session is over while the gateway's own end call may still be
+	 * in flight: the reason is kept, and that call's answer ends the row.
+	 */
+	SessionTransition providerEndedDuringCall(EndReason reason, Instant now) {
+		requireStatus(SessionStatus.ENDING);
+		this.endReason = reason;
+		this.updatedAt = now;
+		return new SessionTransition(this, SessionStatus.ENDING, SessionStatus.ENDING, now, "provider", reason,
+				"the provider says the session is over; the end call in flight settles it");
+	}
+
 	private SessionTransition startEnding(EndReason reason, String actor, Instant now, @Nullable String detail) {
 		this.endReason = reason;
 		this.nextAttemptAt = now;

@@ -58,6 +58,13 @@ class SessionEnds {
 		record WhileOpening(long id, String sessionId) implements Start {
 		}
 
+		/**
+		 * The row is ENDING and an end call may be in flight (or is not due yet): the end
+		 * is recorded, and no second call is sent.
+		 */
+		record Underway(long id, String sessionId) implements Start {
+		}
+
 		/** The row is no longer live: it is in this status. */
 		record NotLive(SessionStatus status) implements Start {
 		}
@@ -102,15 +109,17 @@ class SessionEnds {
 			case Start.Ending ending -> attempt(provider, ending);
 			case Start.WhileOpening opening -> new EndResult.Pending<>(opening.id(), opening.sessionId(),
 					"The session is still opening; the gateway ends it as soon as the open resolves.");
+			case Start.Underway underway -> new EndResult.Pending<>(underway.id(), underway.sessionId(),
+					"An end of this session is already under way; the gateway keeps trying until the provider confirms.");
 			case Start.NotLive notLive -> throw new IllegalStateException("not live");
 		};
 	}
 
 	/**
-	 * Records the end on the row: ACTIVE becomes ENDING, ENDING is joined. Either way the
-	 * in-line attempt that follows holds the row back from background work while its call
-	 * may be in flight, so that no background claim makes the same call beside it (a row
-	 * already claimed keeps its longer lease).
+	 * Records the end on the row: ACTIVE becomes ENDING, ENDING is joined. The in-line
+	 * attempt that follows holds the row back from background work while its call may be
+	 * in flight, so that nobody makes the same call beside it; a joined end whose row has
+	 * a call in flight (or an attempt not yet due) sends none.
 	 */
 	private Start start(ProviderSessions<?> provider, long id, String actor, EndReason reason) {
 		Instant now = now();
@@ -125,6 +134,9 @@ class SessionEnds {
 				}
 				case ENDING -> {
 					session.joinEnd(now);
+					if (session.endUnderway(now)) {
+						yield new Start.Underway(id, required(sessionId));
+					}
 					session.holdForInlineAttempt(heldUntil);
 					yield new Start.Ending(id, session.getScope(), required(sessionId), null);
 				}
@@ -140,13 +152,40 @@ class SessionEnds {
 		});
 	}
 
-	/** One end attempt for an ENDING row that nobody in this flow moved there. */
-	<R> EndResult<R> attempt(ProviderSessions<R> provider, long id) {
+	/**
+	 * One end attempt for an ENDING row this flow holds: it was just moved there, or its
+	 * open resolved with an end asked for meanwhile.
+	 */
+	<R> EndResult<R> attemptHeld(ProviderSessions<R> provider, long id) {
 		Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
 		if (row.getStatus() != SessionStatus.ENDING || row.getSessionId() == null) {
 			return new EndResult.Settled<>(row.getSessionId(), row.getStatus());
 		}
 		return attempt(provider, new Start.Ending(id, row.getScope(), row.getSessionId(), null));
+	}
+
+	/**
+	 * One more end attempt for an ENDING row, made only when it is due: while another
+	 * call may be in flight, nothing is sent.
+	 */
+	<R> EndResult<R> retry(ProviderSessions<R> provider, long id) {
+		Instant now = now();
+		Instant heldUntil = now.plus(provider.longestCall());
+		Start start = this.store.change(id, (session, history) -> {
+			if (session.getStatus() != SessionStatus.ENDING || session.getSessionId() == null) {
+				return new Start.NotLive(session.getStatus());
+			}
+			if (session.endUnderway(now)) {
+				return new Start.Underway(id, session.getSessionId());
+			}
+			session.holdForInlineAttempt(heldUntil);
+			return new Start.Ending(id, session.getScope(), session.getSessionId(), null);
+		});
+		if (start instanceof Start.NotLive notLive) {
+			Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
+			return new EndResult.Settled<>(row.getSessionId(), notLive.status());
+		}
+		return finish(provider, start);
 	}
 
 	private <R> EndResult<R> attempt(ProviderSessions<R> provider, Start.Ending ending) {
@@ -270,18 +309,28 @@ class SessionEnds {
 			else if (movedAt != null && session.version() == movedAt) {
 				history.accept(session.endRefused(error, now));
 			}
+			else {
+				// another party asked for this end too: it stands, and is tried again
+				session.endAttemptFailed(error, now.plus(this.retries.delay(session.getAttempts() + 1, null)), now);
+			}
 			return true;
 		});
 	}
 
 	/**
-	 * The provider says this row's session is over; {@code reason} null keeps the reason
-	 * the end was asked for.
+	 * This row's session is over at the provider: {@code reason} null means the end call
+	 * this flow made was confirmed (the reason the end was asked for is kept); otherwise
+	 * the provider said so itself, which ends the row unless an end call may be in
+	 * flight.
 	 */
 	void endedByProvider(long id, @Nullable EndReason reason) {
 		Instant now = now();
 		this.store.change(id, (session, history) -> {
-			if (session.getStatus() == SessionStatus.ACTIVE || session.getStatus() == SessionStatus.ENDING) {
+			if (reason != null && session.endUnderway(now)) {
+				// the gateway's own end call may be in flight: its answer ends the row
+				history.accept(session.providerEndedDuringCall(reason, now));
+			}
+			else if (session.getStatus() == SessionStatus.ACTIVE || session.getStatus() == SessionStatus.ENDING) {
 				history.accept((reason != null) ? session.endedByProvider(reason, now) : session.confirmEnd(now));
 			}
 			else if (session.getStatus() == SessionStatus.OPENING && reason != null) {

@@ -16,7 +16,6 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -59,11 +58,10 @@ class SessionStore {
 
 	private final JdbcTemplate jdbc;
 
-	SessionStore(SessionRows rows, GroupCommits commits, PlatformTransactionManager transactionManager,
-			JdbcTemplate jdbc) {
+	SessionStore(SessionRows rows, GroupCommits commits, LedgerTransactions transactions, JdbcTemplate jdbc) {
 		this.rows = rows;
 		this.commits = commits;
-		this.tx = new TransactionTemplate(transactionManager);
+		this.tx = transactions.template();
 		this.jdbc = jdbc;
 	}
 

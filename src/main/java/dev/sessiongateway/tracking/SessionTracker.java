@@ -94,7 +94,7 @@ public class SessionTracker {
 					: new TrackingUnavailableException("the confirmed create could not be recorded", ex);
 		}
 		if (endAtOnce) {
-			this.ends.attempt(provider, id);
+			this.ends.attemptHeld(provider, id);
 		}
 	}
 
@@ -192,10 +192,13 @@ public class SessionTracker {
 		return this.ends.endRow(provider(row), id, actor, reason);
 	}
 
-	/** One more end attempt for an ENDING row (background work). */
+	/**
+	 * One more end attempt for an ENDING row, if it is due (no other end call may be in
+	 * flight).
+	 */
 	public EndResult<?> retryEnd(long id) {
 		Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
-		return this.ends.attempt(provider(row), id);
+		return this.ends.retry(provider(row), id);
 	}
 
 	/**

@@ -2,22 +2,20 @@ package dev.sessiongateway.tracking;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.persistence.EntityManagerFactory;
+import javax.sql.DataSource;
 
-import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.transaction.CannotCreateTransactionException;
-import org.springframework.transaction.TransactionDefinition;
 
 /**
- * JPA transactions that a test can make fail to start, as they do when the database is
- * down or the connection pool stays exhausted past its wait.
+ * The ledger's transactions, which a test can make fail to start, as they do when the
+ * database is down or the connection pool stays exhausted past its wait.
  */
-class FlakyTransactions extends JpaTransactionManager {
+class FlakyTransactions extends LedgerTransactions {
 
 	private final AtomicInteger failures = new AtomicInteger();
 
-	FlakyTransactions(EntityManagerFactory entityManagerFactory) {
-		super(entityManagerFactory);
+	FlakyTransactions(DataSource dataSource) {
+		super(dataSource);
 	}
 
 	/** The next {@code count} transactions fail to start. */
@@ -26,12 +24,11 @@ class FlakyTransactions extends JpaTransactionManager {
 	}
 
 	@Override
-	protected void doBegin(Object transaction, TransactionDefinition definition) {
+	void beginning() {
 		if (this.failures.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
 			throw new CannotCreateTransactionException(
-					"Could not open JPA EntityManager for transaction: Connection is not available, request timed out");
+					"Could not open JDBC Connection for transaction: Connection is not available, request timed out");
 		}
-		super.doBegin(transaction, definition);
 	}
 
 }

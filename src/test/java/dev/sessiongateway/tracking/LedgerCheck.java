@@ -28,6 +28,8 @@ final class LedgerCheck {
 
 	private final SessionTracker tracker;
 
+	private final TestClock clock;
+
 	private final FakeProvider provider;
 
 	private final SessionRepository sessions;
@@ -37,8 +39,9 @@ final class LedgerCheck {
 	private final long seed;
 
 	LedgerCheck(SessionTracker tracker, FakeProvider provider, SessionRepository sessions,
-			SessionTransitionRepository transitions, long seed) {
+			SessionTransitionRepository transitions, TestClock clock, long seed) {
 		this.tracker = tracker;
+		this.clock = clock;
 		this.provider = provider;
 		this.sessions = sessions;
 		this.transitions = transitions;
@@ -97,7 +100,7 @@ final class LedgerCheck {
 							}
 						}
 						catch (RuntimeException ex) {
-							unexpected.add(ex.toString());
+							unexpected.add(withCauses(ex));
 						}
 						operations.incrementAndGet();
 					}
@@ -147,9 +150,13 @@ final class LedgerCheck {
 		return "provider unreachable".equals(ex.getMessage()) || "answer lost".equals(ex.getMessage());
 	}
 
-	/** Background work: every due end is tried until the provider confirms it. */
+	/**
+	 * Background work: every end is tried until the provider confirms it, each round once
+	 * its row is due (past any hold of a call that was in flight, and past its backoff).
+	 */
 	private void settle() {
 		for (int round = 0; round < 5; round++) {
+			this.clock.advance(this.provider.longestCall().plus(TrackerTestConfiguration.RETRY_DELAY).plusSeconds(1));
 			this.sessions.findAll()
 				.stream()
 				.filter((row) -> row.getStatus() == SessionStatus.ENDING)
@@ -170,6 +177,14 @@ final class LedgerCheck {
 					.append('/')
 					.append(step.getReason()));
 		});
+		return text.toString();
+	}
+
+	private static String withCauses(Throwable failure) {
+		StringBuilder text = new StringBuilder(failure.toString());
+		for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+			text.append(" <- ").append(cause);
+		}
 		return text.toString();
 	}
 

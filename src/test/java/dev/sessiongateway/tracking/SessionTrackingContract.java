@@ -148,6 +148,7 @@ abstract class SessionTrackingContract extends LedgerTestSupport {
 		this.provider.faults((op, key) -> FakeProvider.Fault.UNREACHABLE);
 		this.tracker.end(this.provider, key("proj-a", "s-1"), "svc", EndReason.CLIENT);
 		this.provider.faults((op, key) -> FakeProvider.Fault.NONE);
+		this.clock.advance(TrackerTestConfiguration.RETRY_DELAY.plusSeconds(1));
 
 		this.tracker.retryEnd(id);
 

@@ -126,7 +126,7 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 	}
 
 	@Test
-	void aFailedAttemptIsNotRecordedOnARowAnotherPartyEndedMeanwhile() {
+	void aProviderSignalDuringAClaimedAttemptWaitsForThatAttemptsAnswer() {
 		long id = openWithEndPending("p", "s-1");
 		this.clock.advance(TrackerTestConfiguration.RETRY_DELAY.plusSeconds(1));
 		EndClaim claim = this.upkeep.claimDueEnds(10, LEASE).get(0);
@@ -135,15 +135,16 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 			if (op == Op.END) {
 				gate.pass();
 			}
-		});
+		}).faults((op, key) -> Fault.NONE);
 		try (ExecutorService worker = Executors.newVirtualThreadPerTaskExecutor()) {
 			Future<EndAttempt> attempt = worker.submit(() -> this.upkeep.attempt(claim));
 			gate.awaitArrival();
 			this.provider.endOnItsOwn("p", "s-1");
 			this.tracker.endedAtProvider(new SessionKey("fake", "p", "s-1"), this.clock.instant(),
 					EndReason.PROVIDER_ENDED);
+			assertThat(row(id).getStatus()).as("the call in flight settles the row").isEqualTo(SessionStatus.ENDING);
 			gate.open();
-			assertThat(attempt.get(30, TimeUnit.SECONDS)).isEqualTo(EndAttempt.LEFT);
+			assertThat(attempt.get(30, TimeUnit.SECONDS)).isEqualTo(EndAttempt.ENDED);
 		}
 		catch (Exception ex) {
 			throw new AssertionError(ex);
@@ -151,6 +152,37 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
 		assertThat(row(id).getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
 		assertThat(row(id).getNextAttemptAt()).isNull();
+	}
+
+	@Test
+	void aFailedClaimedAttemptIsNotRecordedOverAnotherPartysChangeToTheRow() {
+		long id = openWithEndPending("p", "s-1");
+		this.clock.advance(TrackerTestConfiguration.RETRY_DELAY.plusSeconds(1));
+		EndClaim claim = this.upkeep.claimDueEnds(10, LEASE).get(0);
+		Session claimed = row(id);
+		Gate gate = new Gate();
+		this.provider.beforeCall((op) -> {
+			if (op == Op.END) {
+				gate.pass();
+			}
+		}).faults((op, key) -> (op == Op.END) ? Fault.UNREACHABLE : Fault.NONE);
+		try (ExecutorService worker = Executors.newVirtualThreadPerTaskExecutor()) {
+			Future<EndAttempt> attempt = worker.submit(() -> this.upkeep.attempt(claim));
+			gate.awaitArrival();
+			assertThat(this.tracker.end(this.provider, new SessionKey("fake", "p", "s-1"), "svc", EndReason.CLIENT))
+				.as("no second call beside the claimed one")
+				.isInstanceOf(EndResult.Pending.class);
+			gate.open();
+			assertThat(attempt.get(30, TimeUnit.SECONDS)).isEqualTo(EndAttempt.LEFT);
+		}
+		catch (Exception ex) {
+			throw new AssertionError(ex);
+		}
+		assertThat(this.provider.calls(Op.END)).isEqualTo(2);
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(row(id).getAttempts()).isEqualTo(claimed.getAttempts());
+		assertThat(row(id).getNextAttemptAt()).as("due again once the claim's lease is over")
+			.isEqualTo(claimed.getNextAttemptAt());
 	}
 
 	@Test

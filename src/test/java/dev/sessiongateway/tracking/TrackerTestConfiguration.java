@@ -2,9 +2,10 @@ package dev.sessiongateway.tracking;
 
 import java.time.Duration;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.persistence.EntityManagerFactory;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -46,8 +47,8 @@ class TrackerTestConfiguration {
 	}
 
 	@Bean
-	FlakyTransactions transactionManager(EntityManagerFactory entityManagerFactory) {
-		return new FlakyTransactions(entityManagerFactory);
+	FlakyTransactions ledgerTransactions(DataSource dataSource) {
+		return new FlakyTransactions(dataSource);
 	}
 
 }
