@@ -119,14 +119,19 @@ class GroupCommits implements DisposableBean {
 					group.getFirst().runInGroup();
 					return;
 				}
+				JournalEntry journal = this.transactions.entry();
 				for (Unit<?> unit : group) {
 					Object savepoint = status.createSavepoint();
+					int mark = (journal != null) ? journal.mark() : 0;
 					try {
 						unit.runInGroup();
 						status.releaseSavepoint(savepoint);
 					}
 					catch (UnitFailed ex) {
 						status.rollbackToSavepoint(savepoint);
+						if (journal != null) {
+							journal.rollbackTo(mark);
+						}
 						unit.failed = ex.cause;
 					}
 				}

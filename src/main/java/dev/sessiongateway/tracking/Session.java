@@ -399,6 +399,20 @@ public class Session {
 	}
 
 	/**
+	 * Background work claims this ENDING row for one attempt: the attempt is counted, and
+	 * nobody else takes the row before {@code leaseUntil}.
+	 */
+	void claim(Instant leaseUntil) {
+		requireStatus(SessionStatus.ENDING);
+		this.attempts++;
+		this.nextAttemptAt = leaseUntil;
+	}
+
+	@Nullable String getLiveKey() {
+		return this.liveKey;
+	}
+
+	/**
 	 * The provider refused the end as a bad request about this session: it is ACTIVE
 	 * again, with the refusal kept as its last error. Only the party that moved it to
 	 * ENDING may do this, and only while nobody else touched it since.

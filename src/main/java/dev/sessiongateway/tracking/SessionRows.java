@@ -21,7 +21,9 @@ import static dev.sessiongateway.tracking.SessionStore.at;
 /**
  * The session table's rows in plain JDBC, for the write path: one statement per read,
  * insert or update, no persistence context. An update is a compare-and-set on the row's
- * id and version and writes only a row a change actually moved.
+ * id and version and writes only a row a change actually moved. Every write is also
+ * recorded in the transaction's journal entry when the ledger keeps a journal
+ * ({@link LedgerTransactions}).
  */
 @Component
 class SessionRows {
@@ -48,8 +50,11 @@ class SessionRows {
 
 	private final JdbcTemplate jdbc;
 
-	SessionRows(JdbcTemplate jdbc) {
+	private final LedgerTransactions transactions;
+
+	SessionRows(JdbcTemplate jdbc, LedgerTransactions transactions) {
 		this.jdbc = jdbc;
+		this.transactions = transactions;
 	}
 
 	Optional<Session> find(long id) {
@@ -84,6 +89,7 @@ class SessionRows {
 			throw new IllegalStateException("the database gave the new session row no id");
 		}
 		session.inserted(id.longValue());
+		this.transactions.journal((entry) -> entry.session(session));
 	}
 
 	/**
@@ -103,14 +109,38 @@ class SessionRows {
 			throw new OptimisticLockingFailureException("session " + session.getId() + " changed meanwhile");
 		}
 		session.updated();
+		this.transactions.journal((entry) -> entry.session(session));
 	}
 
 	void insertHistory(List<SessionTransition> entries) {
 		for (SessionTransition entry : entries) {
-			this.jdbc.update(INSERT_HISTORY, entry.sessionRef(), name(entry.getFromStatus()),
-					entry.getToStatus().name(), at(entry.getAt()), entry.getActor(), name(entry.getReason()),
-					entry.getDetail());
+			Object[] values = { entry.sessionRef(), name(entry.getFromStatus()), entry.getToStatus().name(),
+					at(entry.getAt()), entry.getActor(), name(entry.getReason()), entry.getDetail() };
+			if (!this.transactions.journaled()) {
+				this.jdbc.update(INSERT_HISTORY, values);
+				continue;
+			}
+			KeyHolder key = new GeneratedKeyHolder();
+			this.jdbc.update((connection) -> {
+				PreparedStatement insert = connection.prepareStatement(INSERT_HISTORY, new String[] { "id" });
+				for (int i = 0; i < values.length; i++) {
+					insert.setObject(i + 1, values[i]);
+				}
+				return insert;
+			}, key);
+			Number id = key.getKey();
+			if (id == null) {
+				throw new IllegalStateException("the database gave the history entry no id");
+			}
+			this.transactions.journal((journal) -> journal.history(id.longValue(), entry));
 		}
+	}
+
+	/** Deletes a row and its history. */
+	void delete(long id) {
+		this.jdbc.update("delete from session_transition where session_ref = ?", id);
+		this.jdbc.update("delete from tracked_session where id = ?", id);
+		this.transactions.journal((entry) -> entry.delete(id));
 	}
 
 	private Optional<Session> one(String query, Object argument) {

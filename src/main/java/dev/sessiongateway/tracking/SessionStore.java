@@ -17,7 +17,6 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The session table's writes, each a short transaction of its own (a request's changes
@@ -54,14 +53,14 @@ class SessionStore {
 
 	private final GroupCommits commits;
 
-	private final TransactionTemplate tx;
+	private final LedgerTransactions transactions;
 
 	private final JdbcTemplate jdbc;
 
 	SessionStore(SessionRows rows, GroupCommits commits, LedgerTransactions transactions, JdbcTemplate jdbc) {
 		this.rows = rows;
 		this.commits = commits;
-		this.tx = transactions.template();
+		this.transactions = transactions;
 		this.jdbc = jdbc;
 	}
 
@@ -170,14 +169,11 @@ class SessionStore {
 			}
 			List<EndClaim> claims = new ArrayList<>();
 			for (long id : ids) {
-				this.jdbc.update("""
-						update tracked_session set next_attempt_at = ?, attempts = attempts + 1, version = version + 1
-						where id = ?""", at(leaseUntil), id);
-				claims.add(this.jdbc.queryForObject("""
-						select id, provider, scope, session_id, attempts, version from tracked_session where id = ?""",
-						(rs, n) -> new EndClaim(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-								rs.getInt(5), rs.getLong(6)),
-						id));
+				Session session = this.rows.find(id).orElseThrow(() -> new IllegalStateException("no " + id));
+				session.claim(leaseUntil);
+				this.rows.update(session);
+				claims.add(new EndClaim(session.getId(), session.getProvider(), session.getScope(),
+						required(session.getSessionId()), session.getAttempts(), session.version()));
 			}
 			return claims;
 		});
@@ -213,10 +209,7 @@ class SessionStore {
 	int purge(SessionStatus status, Instant endedBefore, int batch) {
 		return inTransaction("ended sessions could not be purged", () -> {
 			List<Long> ids = this.jdbc.queryForList(PAST_RETENTION, Long.class, status.name(), at(endedBefore), batch);
-			for (long id : ids) {
-				this.jdbc.update("delete from session_transition where session_ref = ?", id);
-				this.jdbc.update("delete from tracked_session where id = ?", id);
-			}
+			ids.forEach(this.rows::delete);
 			return ids.size();
 		});
 	}
@@ -230,8 +223,11 @@ class SessionStore {
 			List<Long> ids = this.jdbc.queryForList(UNCHECKED, Long.class, at(checkedBefore), batch);
 			List<Session> claimed = new ArrayList<>();
 			for (long id : ids) {
-				this.jdbc.update("update tracked_session set last_checked_at = ? where id = ?", at(now), id);
-				this.rows.find(id).ifPresent(claimed::add);
+				this.rows.find(id).ifPresent((session) -> {
+					session.checked(now);
+					this.rows.update(session);
+					claimed.add(session);
+				});
 			}
 			return claimed;
 		});
@@ -239,7 +235,7 @@ class SessionStore {
 
 	private <T> T inTransaction(String failure, Supplier<T> work) {
 		try {
-			return required(this.tx.execute((status) -> work.get()));
+			return required(this.transactions.template().execute((status) -> work.get()));
 		}
 		catch (DataAccessException | TransactionException ex) {
 			throw new TrackingUnavailableException(failure, ex);
