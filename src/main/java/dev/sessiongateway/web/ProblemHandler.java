@@ -57,6 +57,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (ex.retryAfterSeconds() != null) {
 			response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
 		}
+		if (code == ProblemCode.UNAUTHENTICATED) {
+			response.header(HttpHeaders.WWW_AUTHENTICATE, Problems.CHALLENGE);
+		}
 		return response.body(problem);
 	}
 
