@@ -18,6 +18,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
@@ -107,6 +108,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = Problems.of(ProblemCode.VALIDATION_FAILED, "The request body could not be read.",
 				servletRequest(request).getRequestURI());
 		Problems.withErrors(problem, List.of(new FieldProblem("body", "is missing or not readable")));
+		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
+	/** Says which content type the route reads, as the Accept header does. */
+	@Override
+	protected @Nullable ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String expected = ex.getSupportedMediaTypes().isEmpty() ? MediaType.APPLICATION_JSON_VALUE
+				: String.join(" or ", ex.getSupportedMediaTypes().stream().map(MediaType::toString).toList());
+		ProblemDetail problem = Problems.of(ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+				"The request body must be " + expected + ": send it with Content-Type: " + expected + ".",
+				servletRequest(request).getRequestURI());
+		Problems.withErrors(problem, List.of(new FieldProblem("Content-Type", "must be " + expected)));
 		return handleExceptionInternal(ex, problem, headers, status, request);
 	}
 

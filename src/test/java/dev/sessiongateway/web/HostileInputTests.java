@@ -103,6 +103,21 @@ class HostileInputTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void anUnsupportedContentTypeIsToldThatJsonIsExpected() {
+		anyProviderAnswers();
+		for (HttpResponse<String> response : java.util.List.of(
+				send("POST", PATHORS, SERVICE_KEY, "{\"session_id\":\"s\"}", "text/plain"),
+				send("DELETE", PATHORS, SERVICE_KEY, "{\"session_id\":\"s\"}", null),
+				send("POST", KONPRO, SERVICE_KEY, "{\"agentic_avatar_id\":\"a\"}", "application/xml"))) {
+			assertProblem(response, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
+			assertThat(json(response).path("detail").asString())
+				.isEqualTo("The request body must be application/json: send it with Content-Type: application/json.");
+			assertThat(response.headers().firstValue("Accept")).hasValue("application/json");
+		}
+		assertNothingForwardedOrRecorded();
+	}
+
+	@Test
 	void anEmptyBodyIsRefused() {
 		anyProviderAnswers();
 		assertProblem(send("POST", PATHORS, SERVICE_KEY, ""), 400, "VALIDATION_FAILED", "body");
