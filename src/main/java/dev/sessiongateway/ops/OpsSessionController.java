@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -74,11 +75,12 @@ class OpsSessionController {
 					iso = DateTimeFormat.ISO.DATE_TIME) @Nullable Instant createdAfter,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
 			@RequestParam(required = false) @Nullable String cursor) {
-		if (provider != null && !this.tracker.providers().contains(provider)) {
+		String providerName = (provider != null) ? provider.toLowerCase(Locale.ROOT) : null;
+		if (providerName != null && !this.tracker.providers().contains(providerName)) {
 			throw ProblemException.invalid("provider",
-					"must be one of " + this.tracker.providers().stream().sorted().toList());
+					"must be one of " + this.tracker.providers().stream().sorted().toList() + " (in any case)");
 		}
-		SessionFilter filter = new SessionFilter(provider, checked("scope", scope),
+		SessionFilter filter = new SessionFilter(providerName, checked("scope", scope),
 				(statuses != null) ? statuses : Set.of(), checked("client", client), checked("sessionId", sessionId),
 				createdBefore, createdAfter);
 		Position after = Cursor.decode(cursor, filter);

@@ -1,6 +1,7 @@
 package dev.sessiongateway.web;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -136,9 +137,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {
 		String field = (ex.getPropertyName() != null) ? ex.getPropertyName() : "parameter";
+		Object[] constants = RequestParameterConfiguration.enumConstants(ex);
+		String message = (constants != null) ? "must be one of " + Arrays.toString(constants) + " (in any case)"
+				: "has an invalid value";
 		ProblemDetail problem = Problems.of(ProblemCode.VALIDATION_FAILED, "Invalid value for " + field + ".",
 				servletRequest(request).getRequestURI());
-		Problems.withErrors(problem, List.of(new FieldProblem(field, "has an invalid value")));
+		Problems.withErrors(problem, List.of(new FieldProblem(field, message)));
 		return handleExceptionInternal(ex, problem, headers, status, request);
 	}
 
