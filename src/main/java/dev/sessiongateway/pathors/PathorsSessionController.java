@@ -1,7 +1,5 @@
 package dev.sessiongateway.pathors;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -63,8 +61,8 @@ class PathorsSessionController {
 	 * Terminates a live call; a tracked session the provider confirms is recorded ENDED.
 	 */
 	@PostMapping(path = V1 + "/terminate", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<byte[]> terminate(@PathVariable String projectId,
-			@RequestBody(required = false) byte @Nullable [] body, @AuthenticationPrincipal GatewayClient caller) {
+	ResponseEntity<byte[]> terminate(@PathVariable String projectId, @RequestBody byte[] body,
+			@AuthenticationPrincipal GatewayClient caller) {
 		allow(caller, projectId);
 		PathorsRequests.Terminate terminate = PathorsRequests.terminate(body);
 		String sessionId = terminate.sessionId();

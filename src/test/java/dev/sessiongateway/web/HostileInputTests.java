@@ -91,6 +91,28 @@ class HostileInputTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void badTerminateBodiesAreRefusedLikeEveryOtherBody() {
+		anyProviderAnswers();
+		String[][] cases = { { "", "body" }, { "[]", "body" }, { "null", "body" }, { "{\"session_id\":", "body" },
+				{ "{\"session_id\":\"a\",\"session_id\":\"b\"}", "body" }, { "{\"extra\":1}", "extra" },
+				{ "{\"session_id\":1}", "session_id" }, { "{\"session_id\":\"\"}", "session_id" },
+				{ "{\"session_id\":\"" + "x".repeat(257) + "\"}", "session_id" },
+				{ "{\"session_id\":\"a\\u0000b\"}", "session_id" }, { "{\"phone_number\":5}", "phone_number" },
+				{ "{\"message\":[\"bye\"]}", "message" } };
+		for (String[] c : cases) {
+			assertProblem(send("POST", PATHORS + "/terminate", SERVICE_KEY, c[0]), 400, "VALIDATION_FAILED", c[1]);
+		}
+		assertNothingForwardedOrRecorded();
+
+		HttpResponse<String> empty = send("POST", PATHORS + "/terminate", SERVICE_KEY, "{}");
+		assertThat(empty.statusCode()).as(empty.body()).isEqualTo(200);
+		pathors.verify(1,
+				com.github.tomakehurst.wiremock.client.WireMock
+					.postRequestedFor(urlEqualTo("/v1/projects/proj-a/sessions/terminate"))
+					.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalToJson("{}")));
+	}
+
+	@Test
 	void wrongOrMissingContentTypeIsUnsupported() {
 		anyProviderAnswers();
 		assertProblem(send("POST", PATHORS, SERVICE_KEY, "{\"session_id\":\"s\"}", "text/plain"), 415,
