@@ -279,13 +279,22 @@ class SessionEnds {
 	 * the end was asked for.
 	 */
 	void endedByProvider(long id, @Nullable EndReason reason) {
+		endedByProvider(id, reason, null);
+	}
+
+	/**
+	 * The provider says this row's session is over, as {@code actor} told (the row's
+	 * provider when null).
+	 */
+	void endedByProvider(long id, @Nullable EndReason reason, @Nullable String actor) {
 		Instant now = now();
 		this.store.change(id, (session, history) -> {
+			String by = (actor != null) ? actor : session.getProvider();
 			if (session.getStatus() == SessionStatus.ACTIVE || session.getStatus() == SessionStatus.ENDING) {
-				history.accept((reason != null) ? session.endedByProvider(reason, now) : session.confirmEnd(now));
+				history.accept((reason != null) ? session.endedByProvider(reason, by, now) : session.confirmEnd(now));
 			}
 			else if (session.getStatus() == SessionStatus.OPENING && reason != null) {
-				history.accept(session.requestEndWhileOpening(reason, "provider", now));
+				history.accept(session.requestEndWhileOpening(reason, by, now));
 			}
 			return true;
 		});
