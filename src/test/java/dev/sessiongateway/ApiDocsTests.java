@@ -178,7 +178,12 @@ class ApiDocsTests extends GatewayTestSupport {
 				.path(ref.replace("#/components/schemas/", ""));
 			assertThat(schema.path("properties").size()).as(operationId + " body schema").isPositive();
 			assertThat(json.path("examples").size()).as(operationId + " examples").isPositive();
-			json.path("examples").forEach((example) -> assertThat(example.path("value").isObject()).isTrue());
+			json.path("examples").properties().forEach((example) -> {
+				assertThat(example.getValue().path("value").isObject()).as(operationId + " " + example.getKey())
+					.isTrue();
+				assertThat(example.getValue().path("summary").asString()).isNotBlank();
+				assertThat(example.getValue().path("description").asString("")).isNotEqualTo(example.getKey());
+			});
 		});
 		assertThat(document.path("components").path("schemas").path("PathorsCreateRequest").path("required").toString())
 			.isEqualTo("[\"session_id\"]");

@@ -58,11 +58,13 @@ class KonproSessionController {
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = KonproApiDocs.CreateRequest.class),
-					examples = @ExampleObject(name = "create", value = KonproApiDocs.CREATE_EXAMPLE)))
+					examples = @ExampleObject(name = "create", summary = "A session with variables",
+							value = KonproApiDocs.CREATE_EXAMPLE)))
 	@ApiResponse(responseCode = "200", description = "Konpro created the session; it is tracked ACTIVE.",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = KonproApiDocs.Created.class),
-					examples = @ExampleObject(name = "created", value = KonproApiDocs.CREATED_EXAMPLE)))
+					examples = @ExampleObject(name = "created", summary = "Confirmed",
+							value = KonproApiDocs.CREATED_EXAMPLE)))
 	@ProblemResponses(value = { ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
 			ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
 			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
@@ -85,7 +87,8 @@ class KonproSessionController {
 	@ApiResponse(responseCode = "200", description = "Konpro's answer, unchanged.",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = KonproApiDocs.Session.class),
-					examples = @ExampleObject(name = "session", value = KonproApiDocs.SESSION_EXAMPLE)))
+					examples = @ExampleObject(name = "session", summary = "A live session",
+							value = KonproApiDocs.SESSION_EXAMPLE)))
 	@ProblemResponses(value = { ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
 			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
 			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404 })
@@ -104,7 +107,8 @@ class KonproSessionController {
 					+ "the session (the gateway's EndStatus).",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { KonproApiDocs.Deleted.class, ApiDocs.EndStatus.class }),
-					examples = @ExampleObject(name = "deleted", value = KonproApiDocs.DELETED_EXAMPLE)))
+					examples = @ExampleObject(name = "deleted", summary = "Ended",
+							value = KonproApiDocs.DELETED_EXAMPLE)))
 	@ApiResponse(responseCode = "202",
 			description = "The end is recorded but Konpro did not confirm it yet; the gateway keeps trying.",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,

@@ -59,11 +59,13 @@ class PathorsSessionController {
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.CreateRequest.class),
-					examples = @ExampleObject(name = "create", value = PathorsApiDocs.CREATE_EXAMPLE)))
+					examples = @ExampleObject(name = "create", summary = "A session with variables",
+							value = PathorsApiDocs.CREATE_EXAMPLE)))
 	@ApiResponse(responseCode = "200", description = "Pathors confirmed the session; it is tracked ACTIVE.",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.Created.class),
-					examples = @ExampleObject(name = "created", value = PathorsApiDocs.CREATED_EXAMPLE)))
+					examples = @ExampleObject(name = "created", summary = "Confirmed",
+							value = PathorsApiDocs.CREATED_EXAMPLE)))
 	@ApiResponse(responseCode = "201", description = "The same, when Pathors answers 201.",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.Created.class)))
@@ -89,13 +91,14 @@ class PathorsSessionController {
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.EndRequest.class),
-					examples = @ExampleObject(name = "end", value = PathorsApiDocs.END_EXAMPLE)))
+					examples = @ExampleObject(name = "end", summary = "End a session",
+							value = PathorsApiDocs.END_EXAMPLE)))
 	@ApiResponse(responseCode = "200",
 			description = "Pathors confirmed the end (its answer, unchanged), or another request had already ended "
 					+ "the session (the gateway's EndStatus).",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(oneOf = { PathorsApiDocs.Ended.class, ApiDocs.EndStatus.class }),
-					examples = @ExampleObject(name = "ended", value = PathorsApiDocs.ENDED_EXAMPLE)))
+					examples = @ExampleObject(name = "ended", summary = "Ended", value = PathorsApiDocs.ENDED_EXAMPLE)))
 	@ApiResponse(responseCode = "202",
 			description = "The end is recorded but Pathors did not confirm it yet; the gateway keeps trying.",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
@@ -121,11 +124,13 @@ class PathorsSessionController {
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.TerminateRequest.class),
-					examples = @ExampleObject(name = "terminate", value = PathorsApiDocs.TERMINATE_EXAMPLE)))
+					examples = @ExampleObject(name = "terminate", summary = "Hang up with a goodbye",
+							value = PathorsApiDocs.TERMINATE_EXAMPLE)))
 	@ApiResponse(responseCode = "200", description = "Pathors' answer, unchanged.",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.Terminated.class),
-					examples = @ExampleObject(name = "terminated", value = PathorsApiDocs.TERMINATED_EXAMPLE)))
+					examples = @ExampleObject(name = "terminated", summary = "Terminated",
+							value = PathorsApiDocs.TERMINATED_EXAMPLE)))
 	@ProblemResponses(value = { ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
 			ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
 			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
@@ -151,7 +156,8 @@ class PathorsSessionController {
 	@ApiResponse(responseCode = "200", description = "Pathors' answer, unchanged.",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.Session.class),
-					examples = @ExampleObject(name = "session", value = PathorsApiDocs.SESSION_EXAMPLE)))
+					examples = @ExampleObject(name = "session", summary = "A live session",
+							value = PathorsApiDocs.SESSION_EXAMPLE)))
 	@ProblemResponses(value = { ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
 			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
 			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404 })

@@ -76,15 +76,21 @@ class PathorsWebhookController {
 					+ "marks the session that was live when it happened ENDED (PROVIDER_ENDED). Deliveries may "
 					+ "repeat and are harmless; an unknown session is acknowledged.",
 			security = @SecurityRequirement(name = ApiDocs.WEBHOOK_SECRET))
-	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-			mediaType = "application/json", schema = @Schema(implementation = PathorsApiDocs.WebhookEvent.class),
-			examples = { @ExampleObject(name = "session.ended", value = PathorsApiDocs.WEBHOOK_ENDED_EXAMPLE),
-					@ExampleObject(name = "session.finalized", value = PathorsApiDocs.WEBHOOK_FINALIZED_EXAMPLE),
-					@ExampleObject(name = "call.ended", value = PathorsApiDocs.WEBHOOK_CALL_ENDED_EXAMPLE) }))
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = @Content(mediaType = "application/json",
+					schema = @Schema(implementation = PathorsApiDocs.WebhookEvent.class),
+					examples = {
+							@ExampleObject(name = "session.ended", summary = "A session ended",
+									value = PathorsApiDocs.WEBHOOK_ENDED_EXAMPLE),
+							@ExampleObject(name = "session.finalized", summary = "A session closed for good",
+									value = PathorsApiDocs.WEBHOOK_FINALIZED_EXAMPLE),
+							@ExampleObject(name = "call.ended", summary = "A call ended",
+									value = PathorsApiDocs.WEBHOOK_CALL_ENDED_EXAMPLE) }))
 	@ApiResponse(responseCode = "200", description = "Received; tracked says whether the gateway knew the session.",
 			content = @Content(mediaType = "application/json",
 					schema = @Schema(implementation = PathorsApiDocs.WebhookReceipt.class),
-					examples = @ExampleObject(name = "receipt", value = PathorsApiDocs.RECEIPT_EXAMPLE)))
+					examples = @ExampleObject(name = "receipt", summary = "Received",
+							value = PathorsApiDocs.RECEIPT_EXAMPLE)))
 	@ProblemResponses({ ProblemCode.VALIDATION_FAILED, ProblemCode.UNAUTHENTICATED, ProblemCode.PAYLOAD_TOO_LARGE,
 			ProblemCode.TRACKING_UNAVAILABLE })
 	@PostMapping("/webhooks/pathors/projects/{projectId}")

@@ -1,12 +1,18 @@
 package dev.sessiongateway.web;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.GlobalOperationComponentsCustomizer;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.properties.SpringDocConfigProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -67,6 +73,32 @@ class ApiDocsConfiguration {
 									+ "sent by Pathors as `Authorization: Bearer <secret>`.")))
 			.addSecurityItem(new SecurityRequirement().addList(ApiDocs.CLIENT_KEY))
 			.addSecurityItem(new SecurityRequirement().addList(ApiDocs.API_KEY));
+	}
+
+	/**
+	 * An example's name is its key, not its description (springdoc copies one into the
+	 * other, and Swagger UI shows it twice).
+	 */
+	@Bean
+	OpenApiCustomizer examplesWithoutNameAsDescription() {
+		return (openApi) -> openApi.getPaths().values().forEach((path) -> path.readOperations().forEach((operation) -> {
+			List<Content> contents = new ArrayList<>();
+			if (operation.getRequestBody() != null) {
+				contents.add(operation.getRequestBody().getContent());
+			}
+			if (operation.getResponses() != null) {
+				operation.getResponses().values().forEach((response) -> contents.add(response.getContent()));
+			}
+			contents.stream()
+				.filter(Objects::nonNull)
+				.flatMap((content) -> content.values().stream())
+				.filter((media) -> media.getExamples() != null)
+				.forEach((media) -> media.getExamples().forEach((name, example) -> {
+					if (name.equals(example.getDescription())) {
+						example.setDescription(null);
+					}
+				}));
+		}));
 	}
 
 	@Bean
