@@ -50,10 +50,19 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 	/**
 	 * How the test drives one operation: a request that succeeds when its provider
 	 * answers {@code reply}, one the gateway refuses as invalid, and the key of a client
-	 * the route forbids.
+	 * the route forbids. A route whose answers need more (a console page, a sign-in)
+	 * makes them itself in {@code own}, keyed by status and content type
+	 * ({@code "200 text/csv"}), each given the path.
 	 */
 	record Route(@Nullable WireMockServer provider, String reply, Function<String, Call> valid,
-			Function<String, Call> invalid, @Nullable String forbiddenKey) {
+			Function<String, Call> invalid, @Nullable String forbiddenKey,
+			Map<String, Function<String, HttpResponse<String>>> own) {
+
+		Route(@Nullable WireMockServer provider, String reply, Function<String, Call> valid,
+				Function<String, Call> invalid, @Nullable String forbiddenKey) {
+			this(provider, reply, valid, invalid, forbiddenKey, Map.of());
+		}
+
 	}
 
 	private Map<String, Route> routes() {
@@ -115,6 +124,10 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 	private HttpResponse<String> produce(Route route, String template, int status, String type) {
 		boolean problem = type.equals("application/problem+json");
 		String path = concrete(template);
+		Function<String, HttpResponse<String>> own = route.own().get(status + " " + type);
+		if (own != null) {
+			return own.apply(path);
+		}
 		Call valid = route.valid().apply(path);
 		if (status == 401) {
 			return send(valid.key(null));
@@ -218,6 +231,9 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 		String actualType = answer.headers().firstValue("Content-Type").orElse("");
 		if (answer.statusCode() != status || !actualType.startsWith(type)) {
 			return "got " + answer.statusCode() + " " + actualType + ": " + answer.body();
+		}
+		if (!type.endsWith("json")) {
+			return null;
 		}
 		JsonNode body = JSON.readTree(answer.body());
 		if (type.equals("application/problem+json")) {
