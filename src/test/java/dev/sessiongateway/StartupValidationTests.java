@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The gateway refuses to start without the settings it cannot work without, and says
- * which.
+ * which: every problem of every group at once, each with its environment variable, never
+ * with a value.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupValidationTests {
@@ -59,14 +60,14 @@ class StartupValidationTests {
 
 	@Test
 	void refusesToStartWithoutThePathorsKey() {
-		assertThat(startupFailure(without("gateway.pathors.api-key"))).contains("gateway.pathors.api-key")
-			.contains("Pathors developer key is missing");
+		assertThat(startupFailure(without("gateway.pathors.api-key")))
+			.contains("gateway.pathors.api-key (GATEWAY_PATHORS_API_KEY) is missing: the Pathors developer key");
 	}
 
 	@Test
 	void refusesToStartWithoutTheKonproKey() {
-		assertThat(startupFailure(without("gateway.konpro.api-key"))).contains("gateway.konpro.api-key")
-			.contains("Konpro API key is missing");
+		assertThat(startupFailure(without("gateway.konpro.api-key")))
+			.contains("gateway.konpro.api-key (GATEWAY_KONPRO_API_KEY) is missing: the Konpro API key");
 	}
 
 	@Test
@@ -79,8 +80,9 @@ class StartupValidationTests {
 		List<String> properties = without("gateway.clients[0].key-sha256");
 		properties.add("gateway.clients[0].key-sha256=plain-text-key");
 
-		assertThat(startupFailure(properties)).contains("gateway.clients[0].key-sha256[0]")
-			.contains("SHA-256 of the key as 64 hex characters")
+		assertThat(startupFailure(properties))
+			.contains("gateway.clients[0].key-sha256[0] (GATEWAY_CLIENTS_0_KEY_SHA256) must be the SHA-256 of the key "
+					+ "as 64 hex characters")
 			.doesNotContain("plain-text-key");
 	}
 
@@ -89,7 +91,8 @@ class StartupValidationTests {
 		List<String> properties = complete();
 		properties.add("gateway.pathors.base-url=file:///etc/passwd");
 
-		assertThat(startupFailure(properties)).contains("gateway.pathors.base-url").contains("http or https URL");
+		assertThat(startupFailure(properties))
+			.contains("gateway.pathors.base-url (GATEWAY_PATHORS_BASE_URL) must be an http or https URL");
 	}
 
 	@Test
@@ -98,10 +101,11 @@ class StartupValidationTests {
 		properties.add("gateway.clients[0].key-sha256=abc");
 		properties.add("gateway.clients[1].name=other");
 
-		assertThat(startupFailure(properties)).contains("gateway.clients[0].name is missing")
-			.contains("gateway.clients[0].key-sha256[0] must be")
-			.contains("gateway.clients[0].roles is missing")
-			.contains("gateway.clients[1].key-sha256 is missing");
+		assertThat(startupFailure(properties)).contains("gateway.clients[0].name (GATEWAY_CLIENTS_0_NAME) is missing")
+			.contains("gateway.clients[0].key-sha256[0] (GATEWAY_CLIENTS_0_KEY_SHA256) must be")
+			.contains(
+					"gateway.clients[0].roles (GATEWAY_CLIENTS_0_ROLES) is missing: give one or more of sessions, ops")
+			.contains("gateway.clients[1].key-sha256 (GATEWAY_CLIENTS_1_KEY_SHA256) is missing");
 	}
 
 	@Test
@@ -109,7 +113,8 @@ class StartupValidationTests {
 		List<String> properties = without("gateway.pathors.api-key");
 		properties.add("gateway.pathors.api-key=dk_line\r\nX-Injected: yes");
 
-		assertThat(startupFailure(properties)).contains("gateway.pathors.api-key must be printable ASCII")
+		assertThat(startupFailure(properties))
+			.contains("gateway.pathors.api-key (GATEWAY_PATHORS_API_KEY) must be printable ASCII")
 			.doesNotContain("X-Injected");
 	}
 
@@ -118,8 +123,61 @@ class StartupValidationTests {
 		List<String> properties = without("gateway.konpro.api-key");
 		properties.add("gateway.konpro.api-key=two words");
 
-		assertThat(startupFailure(properties)).contains("gateway.konpro.api-key must be printable ASCII")
+		assertThat(startupFailure(properties))
+			.contains("gateway.konpro.api-key (GATEWAY_KONPRO_API_KEY) must be printable ASCII")
 			.doesNotContain("two words");
+	}
+
+	@Test
+	void reportsEveryProblemOfEveryGroupAtOnce(CapturedOutput output) {
+		List<String> properties = new ArrayList<>(List.of("spring.datasource.url=jdbc:h2:mem:startup", "server.port=0",
+				"gateway.sessions.retention=0s", "gateway.sessions.worker.batch=0", "gateway.sessions.end-deadline=-1m",
+				"gateway.ops.stats-max-age=-1s", "gateway.pathors.projects.p1.api-key=",
+				"gateway.web.max-request-size=big", "gateway.konpro.read-timeout=soon",
+				"gateway.pathors.max-connections=0"));
+
+		assertThat(startupFailure(properties)).contains("The gateway's settings have 11 problems")
+			.contains("gateway.pathors.api-key (GATEWAY_PATHORS_API_KEY) is missing")
+			.contains(
+					"gateway.pathors.max-connections (GATEWAY_PATHORS_MAX_CONNECTIONS) must be greater than or equal to 1")
+			.contains("gateway.pathors.projects.p1.api-key (GATEWAY_PATHORS_PROJECTS_P1_API_KEY) is missing")
+			.contains("gateway.konpro.api-key (GATEWAY_KONPRO_API_KEY) is missing")
+			.contains("gateway.konpro.read-timeout (GATEWAY_KONPRO_READ_TIMEOUT) must be a duration such as")
+			.contains("no clients are configured: set gateway.clients[0].name (GATEWAY_CLIENTS_0_NAME)")
+			.contains("gateway.sessions.retention (GATEWAY_SESSIONS_RETENTION) must be positive")
+			.contains(
+					"gateway.sessions.worker.batch (GATEWAY_SESSIONS_WORKER_BATCH) must be greater than or equal to 1")
+			.contains("gateway.sessions.end-deadline (GATEWAY_SESSIONS_END_DEADLINE) must be positive")
+			.contains("gateway.ops.stats-max-age (GATEWAY_OPS_STATS_MAX_AGE) must not be negative")
+			.contains("gateway.web.max-request-size (GATEWAY_WEB_MAX_REQUEST_SIZE) must be a size such as")
+			.doesNotContain("soon")
+			.doesNotContain("big");
+		assertThat(output.getAll()).contains("APPLICATION FAILED TO START")
+			.contains("gateway.sessions.retention (GATEWAY_SESSIONS_RETENTION) must be positive")
+			.doesNotContain("soon");
+	}
+
+	@Test
+	void anUnknownRoleListsTheValidOnes() {
+		List<String> properties = without("gateway.clients[0].roles");
+		properties.add("gateway.clients[0].roles=sessions,admin");
+
+		assertThat(startupFailure(properties))
+			.contains("gateway.clients[0].roles (GATEWAY_CLIENTS_0_ROLES) must be one of sessions, ops")
+			.doesNotContain("is missing")
+			.doesNotContain("admin");
+	}
+
+	@Test
+	void aHashPastedFromSha256sumGetsAHint() {
+		List<String> properties = without("gateway.clients[0].key-sha256");
+		properties.add("gateway.clients[0].key-sha256=" + HASH + "  -");
+
+		assertThat(startupFailure(properties))
+			.contains("gateway.clients[0].key-sha256[0] (GATEWAY_CLIENTS_0_KEY_SHA256) must be the 64 hex characters "
+					+ "alone, but it goes on with what sha256sum prints after them (\"  -\")")
+			.contains("| sha256sum | cut -d' ' -f1")
+			.doesNotContain(HASH);
 	}
 
 	@Test

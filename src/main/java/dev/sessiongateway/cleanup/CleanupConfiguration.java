@@ -34,11 +34,16 @@ class CleanupConfiguration {
 	}
 
 	/**
-	 * Refuses settings that would let background work act on a row whose provider call
-	 * may still be in flight, or that name a provider the gateway does not know.
+	 * Refuses settings that contradict each other, that would let background work act on
+	 * a row whose provider call may still be in flight, or that name a provider the
+	 * gateway does not know.
 	 */
 	static void check(CleanupProperties properties, Map<String, ProviderSessions<?>> providers) {
 		List<String> problems = new ArrayList<>();
+		if (properties.worker().minBackoff().compareTo(properties.worker().maxBackoff()) > 0) {
+			problems
+				.add("gateway.sessions.worker.min-backoff must not be longer than gateway.sessions.worker.max-backoff");
+		}
 		for (String provider : properties.maxAge().keySet()) {
 			if (!providers.containsKey(provider)) {
 				problems.add("gateway.sessions.max-age." + provider + " names no provider (known: "

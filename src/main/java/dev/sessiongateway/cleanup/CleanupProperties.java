@@ -1,12 +1,20 @@
 package dev.sessiongateway.cleanup;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.Map;
 
+import jakarta.validation.Constraint;
+import jakarta.validation.Payload;
+import jakarta.validation.ReportAsSingleViolation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -25,14 +33,25 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gateway.sessions")
-public record CleanupProperties(@DefaultValue Map<String, @NotNull Duration> maxAge,
-		@DefaultValue("30d") Duration retention, @DefaultValue("2m") Duration openingTimeout,
-		@DefaultValue @Valid Worker worker, @DefaultValue @Valid Reconcile reconcile) {
+public record CleanupProperties(@DefaultValue Map<String, @NotNull @PositiveDuration Duration> maxAge,
+		@DefaultValue("30d") @PositiveDuration Duration retention,
+		@DefaultValue("2m") @PositiveDuration Duration openingTimeout, @DefaultValue @Valid Worker worker,
+		@DefaultValue @Valid Reconcile reconcile) {
 
-	public CleanupProperties {
-		positive("gateway.sessions.retention", retention);
-		positive("gateway.sessions.opening-timeout", openingTimeout);
-		maxAge.forEach((provider, age) -> positive("gateway.sessions.max-age." + provider, age));
+	/** A duration that must be longer than zero. */
+	@DurationMin(nanos = 1, message = "must be positive")
+	@Target({ ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD, ElementType.TYPE_USE })
+	@Retention(RetentionPolicy.RUNTIME)
+	@Constraint(validatedBy = {})
+	@ReportAsSingleViolation
+	@interface PositiveDuration {
+
+		String message() default "must be positive";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
 	}
 
 	/**
@@ -53,24 +72,14 @@ public record CleanupProperties(@DefaultValue Map<String, @NotNull Duration> max
 	 * @param purgeBatch the most rows of each status one purge deletes per transaction
 	 */
 	public record Worker(@DefaultValue("true") boolean enabled, @DefaultValue("20") @Min(1) @Max(1000) int batch,
-			@DefaultValue("8") @Min(1) @Max(256) int concurrency, @DefaultValue("2m") Duration lease,
-			@DefaultValue("1s") Duration pollInterval, @DefaultValue("1s") Duration minBackoff,
-			@DefaultValue("60s") Duration maxBackoff, @DefaultValue("15s") Duration scanInterval,
-			@DefaultValue("100") @Min(1) @Max(10000) int scanBatch, @DefaultValue("10m") Duration purgeInterval,
+			@DefaultValue("8") @Min(1) @Max(256) int concurrency, @DefaultValue("2m") @PositiveDuration Duration lease,
+			@DefaultValue("1s") @PositiveDuration Duration pollInterval,
+			@DefaultValue("1s") @PositiveDuration Duration minBackoff,
+			@DefaultValue("60s") @PositiveDuration Duration maxBackoff,
+			@DefaultValue("15s") @PositiveDuration Duration scanInterval,
+			@DefaultValue("100") @Min(1) @Max(10000) int scanBatch,
+			@DefaultValue("10m") @PositiveDuration Duration purgeInterval,
 			@DefaultValue("500") @Min(1) @Max(10000) int purgeBatch) {
-
-		public Worker {
-			positive("gateway.sessions.worker.lease", lease);
-			positive("gateway.sessions.worker.poll-interval", pollInterval);
-			positive("gateway.sessions.worker.min-backoff", minBackoff);
-			positive("gateway.sessions.worker.max-backoff", maxBackoff);
-			positive("gateway.sessions.worker.scan-interval", scanInterval);
-			positive("gateway.sessions.worker.purge-interval", purgeInterval);
-			if (minBackoff.compareTo(maxBackoff) > 0) {
-				throw new IllegalArgumentException(
-						"gateway.sessions.worker.min-backoff must not be longer than gateway.sessions.worker.max-backoff");
-			}
-		}
 
 	}
 
@@ -81,20 +90,10 @@ public record CleanupProperties(@DefaultValue Map<String, @NotNull Duration> max
 	 * taken from the provider's request budget)
 	 * @param every how long a session goes unchecked before it is asked about again
 	 */
-	public record Reconcile(@DefaultValue("true") boolean enabled, @DefaultValue("1m") Duration interval,
-			@DefaultValue("10") @Min(1) @Max(1000) int batch, @DefaultValue("1h") Duration every) {
+	public record Reconcile(@DefaultValue("true") boolean enabled,
+			@DefaultValue("1m") @PositiveDuration Duration interval, @DefaultValue("10") @Min(1) @Max(1000) int batch,
+			@DefaultValue("1h") @PositiveDuration Duration every) {
 
-		public Reconcile {
-			positive("gateway.sessions.reconcile.interval", interval);
-			positive("gateway.sessions.reconcile.every", every);
-		}
-
-	}
-
-	private static void positive(String property, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(property + " must be positive");
-		}
 	}
 
 }

@@ -29,17 +29,13 @@ import dev.sessiongateway.upstream.UpstreamSettings;
 record KonproProperties(
 		@DefaultValue("https://api.konpro.ai") @Pattern(regexp = "https?://[^\\s/?#]+(/[^\\s?#]*)?",
 				message = "must be an http or https URL") String baseUrl,
-		@NotBlank(
-				message = "the Konpro API key is missing: set gateway.konpro.api-key (GATEWAY_KONPRO_API_KEY)") String apiKey,
+		@NotBlank(message = "is missing: the Konpro API key") @Pattern(regexp = UpstreamSettings.HEADER_SAFE,
+				message = UpstreamSettings.HEADER_SAFE_MESSAGE) String apiKey,
 		@DefaultValue("default") @NotBlank @Size(max = 128) String account, @DefaultValue("2s") Duration connectTimeout,
 		@DefaultValue("10s") Duration readTimeout, @DefaultValue("64") @Min(1) int maxConnections,
 		@DefaultValue("1s") Duration poolWait, @DefaultValue("60") @Min(0) int rateLimitPerMinute,
 		@DefaultValue("1MB") DataSize maxResponseSize, @DefaultValue("5") int circuitFailureThreshold,
 		@DefaultValue("10s") Duration circuitOpenFor) {
-
-	KonproProperties {
-		UpstreamSettings.requireHeaderSafe("gateway.konpro.api-key", apiKey);
-	}
 
 	UpstreamSettings upstream() {
 		return new UpstreamSettings("Konpro", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,

@@ -1,5 +1,12 @@
 package dev.sessiongateway.konpro;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -17,7 +24,10 @@ import dev.sessiongateway.tracking.OpenIntent;
 import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionTracker;
 import dev.sessiongateway.upstream.ProviderReplies;
+import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.JsonRequests;
+import dev.sessiongateway.web.ProblemCode;
+import dev.sessiongateway.web.ProblemResponses;
 
 /**
  * The Konpro widget-session routes under {@code /konpro}. The create body is forwarded as
@@ -25,6 +35,8 @@ import dev.sessiongateway.web.JsonRequests;
  */
 @RestController
 @RequestMapping("/konpro/v1/widget/sessions")
+@Tag(name = KonproApiDocs.TAG, description = "Konpro's widget-session API under /konpro, each session tracked.")
+@ProblemResponses({ ProblemCode.VALIDATION_FAILED, ProblemCode.UNAUTHENTICATED, ProblemCode.FORBIDDEN })
 class KonproSessionController {
 
 	private final KonproSessions konpro;
@@ -39,6 +51,24 @@ class KonproSessionController {
 		this.account = properties.account();
 	}
 
+	@Operation(operationId = "konproCreate", summary = "Open a widget session",
+			description = "Forwards the body unchanged to Konpro and returns its reply byte for byte with "
+					+ "Cache-Control: no-store, once the session is recorded ACTIVE with its expiry. A create whose "
+					+ "outcome is unknown is recorded FAILED and counted.")
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = KonproApiDocs.CreateRequest.class),
+					examples = @ExampleObject(name = "create", summary = "A session with variables",
+							value = KonproApiDocs.CREATE_EXAMPLE)))
+	@ApiResponse(responseCode = "200", description = "Konpro created the session; it is tracked ACTIVE.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = KonproApiDocs.Created.class),
+					examples = @ExampleObject(name = "created", summary = "Confirmed",
+							value = KonproApiDocs.CREATED_EXAMPLE)))
+	@ProblemResponses(value = { ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+			ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
+			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
+			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404, 422 })
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> open(@RequestBody byte[] body, @AuthenticationPrincipal GatewayClient caller) {
 		caller.requireScope(KonproSessions.PROVIDER, this.account);
@@ -51,12 +81,40 @@ class KonproSessionController {
 	/**
 	 * Reads a session and refreshes what is tracked: expiry, or its end at the provider.
 	 */
+	@Operation(operationId = "konproRead", summary = "Read a widget session",
+			description = "Konpro's answer, unchanged; the tracked expiry is refreshed, and a session Konpro no "
+					+ "longer has (404) or reports ended is recorded so.")
+	@ApiResponse(responseCode = "200", description = "Konpro's answer, unchanged.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = KonproApiDocs.Session.class),
+					examples = @ExampleObject(name = "session", summary = "A live session",
+							value = KonproApiDocs.SESSION_EXAMPLE)))
+	@ProblemResponses(value = { ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
+			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
+			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404 })
 	@GetMapping("/{sessionId}")
 	ResponseEntity<byte[]> get(@PathVariable String sessionId, @AuthenticationPrincipal GatewayClient caller) {
 		caller.requireScope(KonproSessions.PROVIDER, this.account);
 		return ProviderReplies.relay(this.tracker.status(this.konpro, key(sessionId)));
 	}
 
+	@Operation(operationId = "konproEnd", summary = "End a widget session",
+			description = "Records the end, makes one attempt at Konpro and records the outcome; what Konpro does "
+					+ "not confirm is answered 202 and ended in the background. A 404 from Konpro means the "
+					+ "session is already gone: it is recorded ENDED.")
+	@ApiResponse(responseCode = "200",
+			description = "Konpro confirmed the end (its answer, unchanged), or another request had already ended "
+					+ "the session (the gateway's EndStatus).",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(oneOf = { KonproApiDocs.Deleted.class, ApiDocs.EndStatus.class }),
+					examples = @ExampleObject(name = "deleted", summary = "Ended",
+							value = KonproApiDocs.DELETED_EXAMPLE)))
+	@ApiResponse(responseCode = "202",
+			description = "The end is recorded but Konpro did not confirm it yet; the gateway keeps trying.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = ApiDocs.EndStatus.class)))
+	@ProblemResponses(value = { ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.TRACKING_UNAVAILABLE },
+			passedThrough = { 400, 404 })
 	@DeleteMapping("/{sessionId}")
 	ResponseEntity<?> end(@PathVariable String sessionId, @AuthenticationPrincipal GatewayClient caller) {
 		caller.requireScope(KonproSessions.PROVIDER, this.account);

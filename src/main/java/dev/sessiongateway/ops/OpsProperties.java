@@ -2,8 +2,11 @@ package dev.sessiongateway.ops;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The ops views' settings under {@code gateway.ops}.
@@ -12,13 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * the next call counts again (0: every call counts); while one call counts, others are
  * answered with the previous counts if those are at most twice this old
  */
+@Validated
 @ConfigurationProperties("gateway.ops")
-record OpsProperties(@DefaultValue("2s") Duration statsMaxAge) {
-
-	OpsProperties {
-		if (statsMaxAge.isNegative()) {
-			throw new IllegalArgumentException("gateway.ops.stats-max-age must not be negative");
-		}
-	}
+record OpsProperties(@DefaultValue("2s") @DurationMin(message = "must not be negative") Duration statsMaxAge) {
 
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,7 +12,15 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.jspecify.annotations.Nullable;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,15 +39,19 @@ import dev.sessiongateway.tracking.SessionQueries;
 import dev.sessiongateway.tracking.SessionQueries.Position;
 import dev.sessiongateway.tracking.SessionStatus;
 import dev.sessiongateway.tracking.SessionTracker;
+import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.JsonRequests;
 import dev.sessiongateway.web.ProblemCode;
 import dev.sessiongateway.web.ProblemException;
+import dev.sessiongateway.web.ProblemResponses;
 
 /**
  * What ops staff see of every tracked session, and the force-end.
  */
 @RestController
 @RequestMapping("/ops/sessions")
+@Tag(name = "Ops", description = "Every tracked session, for ops staff (role ops).")
+@ProblemResponses({ ProblemCode.UNAUTHENTICATED, ProblemCode.FORBIDDEN })
 class OpsSessionController {
 
 	private final SessionQueries sessions;
@@ -62,6 +75,26 @@ class OpsSessionController {
 	record SessionPage(List<SessionView> items, @Nullable String nextCursor) {
 	}
 
+	@Operation(operationId = "opsList", summary = "List tracked sessions",
+			description = "Sessions in the order they were opened, filtered, a page at a time: pass nextCursor "
+					+ "as cursor (with the same filters) for the next page; it is null on the last one.",
+			parameters = {
+					@Parameter(name = "provider", description = "a provider's name: pathors or konpro (any case)"),
+					@Parameter(name = "scope", description = "a Pathors project id, or the Konpro account name"),
+					@Parameter(name = "status",
+							description = "one or more statuses (repeat the parameter; any case); ACTIVE when none"),
+					@Parameter(name = "client", description = "the name of the client that opened the session"),
+					@Parameter(name = "sessionId", description = "the session's id at the provider"),
+					@Parameter(name = "createdBefore", description = "opened before this instant (ISO-8601)",
+							example = "2026-12-01T12:00:00Z"),
+					@Parameter(name = "createdAfter", description = "opened after this instant (ISO-8601)",
+							example = "2026-12-01T00:00:00Z"),
+					@Parameter(name = "limit", description = "the most sessions on one page"),
+					@Parameter(name = "cursor", description = "the nextCursor of the previous page") })
+	@ApiResponse(responseCode = "200", description = "One page of sessions.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = SessionPage.class)))
+	@ProblemResponses(ProblemCode.VALIDATION_FAILED)
 	@GetMapping
 	SessionPage list(@RequestParam(required = false) @Nullable String provider,
 			@RequestParam(required = false) @Nullable String scope,
@@ -74,11 +107,12 @@ class OpsSessionController {
 					iso = DateTimeFormat.ISO.DATE_TIME) @Nullable Instant createdAfter,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
 			@RequestParam(required = false) @Nullable String cursor) {
-		if (provider != null && !this.tracker.providers().contains(provider)) {
+		String providerName = (provider != null) ? provider.toLowerCase(Locale.ROOT) : null;
+		if (providerName != null && !this.tracker.providers().contains(providerName)) {
 			throw ProblemException.invalid("provider",
-					"must be one of " + this.tracker.providers().stream().sorted().toList());
+					"must be one of " + this.tracker.providers().stream().sorted().toList() + " (in any case)");
 		}
-		SessionFilter filter = new SessionFilter(provider, checked("scope", scope),
+		SessionFilter filter = new SessionFilter(providerName, checked("scope", scope),
 				(statuses != null) ? statuses : Set.of(), checked("client", client), checked("sessionId", sessionId),
 				createdBefore, createdAfter);
 		Position after = Cursor.decode(cursor, filter);
@@ -88,6 +122,13 @@ class OpsSessionController {
 		return new SessionPage(items, next);
 	}
 
+	@Operation(operationId = "opsRead", summary = "Read one tracked session",
+			description = "One session by the gateway's own id, with its history: every change of status, who "
+					+ "made it (actor) and why.")
+	@ApiResponse(responseCode = "200", description = "The session and its history.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = SessionView.class)))
+	@ProblemResponses({ ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND })
 	@GetMapping("/{id}")
 	SessionView one(@PathVariable long id) {
 		return SessionView.of(find(id), this.sessions.history(id));
@@ -98,6 +139,17 @@ class OpsSessionController {
 	 * 200 with the session once the provider confirms, 202 while the end is pending. A
 	 * session that is no longer live is returned as it is.
 	 */
+	@Operation(operationId = "opsEnd", summary = "Force-end a tracked session",
+			description = "Ends exactly this row at its provider (reason OPS), as durably as a client's end. A "
+					+ "session that is no longer live is returned as it is.")
+	@ApiResponse(responseCode = "200", description = "The provider confirmed the end, or the session was not live.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = SessionView.class)))
+	@ApiResponse(responseCode = "202",
+			description = "The end is recorded but the provider did not confirm it yet; the gateway keeps trying.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = ApiDocs.EndStatus.class)))
+	@ProblemResponses({ ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.TRACKING_UNAVAILABLE })
 	@PostMapping("/{id}/end")
 	ResponseEntity<?> end(@PathVariable long id, @AuthenticationPrincipal GatewayClient caller) {
 		Optional<EndResult<?>> result = this.tracker.endRow(id, "ops:" + caller.name(), EndReason.OPS);
@@ -121,6 +173,13 @@ class OpsSessionController {
 			@Nullable Long oldestActiveAgeSeconds, Instant countedAt) {
 	}
 
+	@Operation(operationId = "opsStats", summary = "Live counts",
+			description = "Live sessions by provider, scope and status, the ENDING backlog, the ends flagged for a "
+					+ "human and the oldest ACTIVE session, counted at countedAt (at most "
+					+ "gateway.ops.stats-max-age ago).")
+	@ApiResponse(responseCode = "200", description = "The counts.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = Stats.class)))
 	@GetMapping("/stats")
 	Stats stats() {
 		OpsStats.Counts counts = this.stats.counts();

@@ -33,23 +33,19 @@ import dev.sessiongateway.upstream.UpstreamSettings;
 record PathorsProperties(
 		@DefaultValue("https://api.pathors.com") @Pattern(regexp = "https?://[^\\s/?#]+(/[^\\s?#]*)?",
 				message = "must be an http or https URL") String baseUrl,
-		@NotBlank(
-				message = "the Pathors developer key is missing: set gateway.pathors.api-key (GATEWAY_PATHORS_API_KEY)") String apiKey,
-		@DefaultValue Map<String, @Valid Project> projects, @Nullable String webhookSecret,
+		@NotBlank(message = "is missing: the Pathors developer key (dk_...)") @Pattern(
+				regexp = UpstreamSettings.HEADER_SAFE, message = UpstreamSettings.HEADER_SAFE_MESSAGE) String apiKey,
+		@DefaultValue Map<String, @Valid Project> projects,
+		@Pattern(regexp = UpstreamSettings.HEADER_SAFE,
+				message = UpstreamSettings.HEADER_SAFE_MESSAGE) @Nullable String webhookSecret,
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
 		@DefaultValue("64") @Min(1) int maxConnections, @DefaultValue("1s") Duration poolWait,
 		@DefaultValue("0") @Min(0) int rateLimitPerMinute, @DefaultValue("1MB") DataSize maxResponseSize,
 		@DefaultValue("5") int circuitFailureThreshold, @DefaultValue("10s") Duration circuitOpenFor) {
 
-	PathorsProperties {
-		UpstreamSettings.requireHeaderSafe("gateway.pathors.api-key", apiKey);
-		UpstreamSettings.requireHeaderSafe("gateway.pathors.webhook-secret", webhookSecret);
-		projects.forEach((id, project) -> UpstreamSettings
-			.requireHeaderSafe("gateway.pathors.projects." + id + ".api-key", project.apiKey()));
-	}
-
 	/** A project with a key of its own. */
-	record Project(@NotBlank(message = "a project entry needs its api-key") String apiKey) {
+	record Project(@NotBlank(message = "is missing: a project entry needs its own key") @Pattern(
+			regexp = UpstreamSettings.HEADER_SAFE, message = UpstreamSettings.HEADER_SAFE_MESSAGE) String apiKey) {
 	}
 
 	String keyFor(String projectId) {

@@ -64,10 +64,11 @@ final class PathorsRequests {
 	record Terminate(@Nullable String sessionId, byte[] body) {
 	}
 
-	static Terminate terminate(byte @Nullable [] body) {
-		if (body == null || body.length == 0) {
-			return new Terminate(null, "{}".getBytes());
-		}
+	/**
+	 * Checks a terminate like every other body: one JSON object, only the fields Pathors
+	 * documents, each optional.
+	 */
+	static Terminate terminate(byte[] body) {
 		ObjectNode json = JsonRequests.readObject(body);
 		JsonRequests.onlyFields(json, TERMINATE_FIELDS);
 		String sessionId = JsonRequests.optionalString(json, "session_id", JsonRequests.MAX_ID_LENGTH);

@@ -1,6 +1,11 @@
 package dev.sessiongateway.pathors;
 
-import org.jspecify.annotations.Nullable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -19,7 +24,10 @@ import dev.sessiongateway.tracking.OpenIntent;
 import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionTracker;
 import dev.sessiongateway.upstream.ProviderReplies;
+import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.JsonRequests;
+import dev.sessiongateway.web.ProblemCode;
+import dev.sessiongateway.web.ProblemResponses;
 
 /**
  * The Pathors session routes under {@code /pathors}: the provider's own {@code /v1}
@@ -27,6 +35,8 @@ import dev.sessiongateway.web.JsonRequests;
  */
 @RestController
 @RequestMapping("/pathors")
+@Tag(name = PathorsApiDocs.TAG, description = "Pathors' own session API under /pathors, each session tracked.")
+@ProblemResponses({ ProblemCode.VALIDATION_FAILED, ProblemCode.UNAUTHENTICATED, ProblemCode.FORBIDDEN })
 class PathorsSessionController {
 
 	private static final String V1 = "/v1/projects/{projectId}/sessions";
@@ -42,6 +52,29 @@ class PathorsSessionController {
 		this.tracker = tracker;
 	}
 
+	@Operation(operationId = "pathorsCreate", summary = "Open a session",
+			description = "Records the intent, forwards the body unchanged to Pathors and answers once the "
+					+ "outcome is recorded: a confirmed session is ACTIVE. A create whose outcome is unknown is "
+					+ "ended at Pathors by the gateway (504, 5xx).")
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = PathorsApiDocs.CreateRequest.class),
+					examples = @ExampleObject(name = "create", summary = "A session with variables",
+							value = PathorsApiDocs.CREATE_EXAMPLE)))
+	@ApiResponse(responseCode = "200", description = "Pathors confirmed the session; it is tracked ACTIVE.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = PathorsApiDocs.Created.class),
+					examples = @ExampleObject(name = "created", summary = "Confirmed",
+							value = PathorsApiDocs.CREATED_EXAMPLE)))
+	@ApiResponse(responseCode = "201", description = "The same, when Pathors answers 201.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = PathorsApiDocs.Created.class)))
+	@ProblemResponses(
+			value = { ProblemCode.SESSION_ALREADY_ACTIVE, ProblemCode.PAYLOAD_TOO_LARGE,
+					ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.UPSTREAM_RATE_LIMITED,
+					ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, ProblemCode.UPSTREAM_UNAVAILABLE,
+					ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.UPSTREAM_TIMEOUT },
+			passedThrough = { 400, 404, 409, 422 })
 	@PostMapping(path = { V1, LEGACY }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> open(@PathVariable String projectId, @RequestBody byte[] body,
 			@AuthenticationPrincipal GatewayClient caller) {
@@ -51,6 +84,29 @@ class PathorsSessionController {
 				new OpenIntent(projectId, create.sessionId(), create.body()), caller.name()));
 	}
 
+	@Operation(operationId = "pathorsEnd", summary = "End a session",
+			description = "Records the end, makes one attempt at Pathors and records the outcome. What Pathors "
+					+ "does not confirm is answered 202 and ended by the gateway in the background. A session the "
+					+ "gateway does not hold live is ended at Pathors all the same.")
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = PathorsApiDocs.EndRequest.class),
+					examples = @ExampleObject(name = "end", summary = "End a session",
+							value = PathorsApiDocs.END_EXAMPLE)))
+	@ApiResponse(responseCode = "200",
+			description = "Pathors confirmed the end (its answer, unchanged), or another request had already ended "
+					+ "the session (the gateway's EndStatus).",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(oneOf = { PathorsApiDocs.Ended.class, ApiDocs.EndStatus.class }),
+					examples = @ExampleObject(name = "ended", summary = "Ended", value = PathorsApiDocs.ENDED_EXAMPLE)))
+	@ApiResponse(responseCode = "202",
+			description = "The end is recorded but Pathors did not confirm it yet; the gateway keeps trying.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = ApiDocs.EndStatus.class)))
+	@ProblemResponses(
+			value = { ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+					ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.TRACKING_UNAVAILABLE },
+			passedThrough = { 400, 404, 409, 422 })
 	@DeleteMapping(path = { V1, LEGACY }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<?> end(@PathVariable String projectId, @RequestBody byte[] body,
 			@AuthenticationPrincipal GatewayClient caller) {
@@ -62,9 +118,26 @@ class PathorsSessionController {
 	/**
 	 * Terminates a live call; a tracked session the provider confirms is recorded ENDED.
 	 */
+	@Operation(operationId = "pathorsTerminate", summary = "Terminate a live call",
+			description = "Forwards the body to Pathors. When it names a tracked session and Pathors answers "
+					+ "success, the session is recorded ENDED.")
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = PathorsApiDocs.TerminateRequest.class),
+					examples = @ExampleObject(name = "terminate", summary = "Hang up with a goodbye",
+							value = PathorsApiDocs.TERMINATE_EXAMPLE)))
+	@ApiResponse(responseCode = "200", description = "Pathors' answer, unchanged.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = PathorsApiDocs.Terminated.class),
+					examples = @ExampleObject(name = "terminated", summary = "Terminated",
+							value = PathorsApiDocs.TERMINATED_EXAMPLE)))
+	@ProblemResponses(value = { ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+			ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
+			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
+			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404, 409, 422 })
 	@PostMapping(path = V1 + "/terminate", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<byte[]> terminate(@PathVariable String projectId,
-			@RequestBody(required = false) byte @Nullable [] body, @AuthenticationPrincipal GatewayClient caller) {
+	ResponseEntity<byte[]> terminate(@PathVariable String projectId, @RequestBody byte[] body,
+			@AuthenticationPrincipal GatewayClient caller) {
 		allow(caller, projectId);
 		PathorsRequests.Terminate terminate = PathorsRequests.terminate(body);
 		String sessionId = terminate.sessionId();
@@ -77,6 +150,17 @@ class PathorsSessionController {
 	}
 
 	/** Reads a session; a 404 means the provider no longer has it. */
+	@Operation(operationId = "pathorsRead", summary = "Read a session",
+			description = "Pathors' answer about the session, unchanged. A 404 means Pathors no longer has it: a "
+					+ "tracked live session is recorded ENDED (PROVIDER_GONE).")
+	@ApiResponse(responseCode = "200", description = "Pathors' answer, unchanged.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = PathorsApiDocs.Session.class),
+					examples = @ExampleObject(name = "session", summary = "A live session",
+							value = PathorsApiDocs.SESSION_EXAMPLE)))
+	@ProblemResponses(value = { ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
+			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
+			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404 })
 	@GetMapping(path = { V1 + "/{sessionId}", LEGACY + "/{sessionId}" })
 	ResponseEntity<byte[]> get(@PathVariable String projectId, @PathVariable String sessionId,
 			@AuthenticationPrincipal GatewayClient caller) {

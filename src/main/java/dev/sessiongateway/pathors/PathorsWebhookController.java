@@ -10,6 +10,14 @@ import java.util.Map;
 import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +35,11 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionTracker;
+import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.JsonRequests;
 import dev.sessiongateway.web.ProblemCode;
 import dev.sessiongateway.web.ProblemException;
+import dev.sessiongateway.web.ProblemResponses;
 
 /**
  * Receives Pathors post-session webhooks. Deliveries are not signed, so the shared secret
@@ -37,6 +47,7 @@ import dev.sessiongateway.web.ProblemException;
  * harmless.
  */
 @RestController
+@Tag(name = "Pathors webhook", description = "Where Pathors tells the gateway that a session ended.")
 class PathorsWebhookController {
 
 	private static final Logger log = LoggerFactory.getLogger(PathorsWebhookController.class);
@@ -60,9 +71,32 @@ class PathorsWebhookController {
 				? ("Bearer " + secret).getBytes(StandardCharsets.UTF_8) : null;
 	}
 
+	@Operation(operationId = "pathorsWebhook", summary = "Receive a Pathors post-session webhook",
+			description = "Set as the agent's postSessionWebhook with the secret in its headers. An ending event "
+					+ "marks the session that was live when it happened ENDED (PROVIDER_ENDED). Deliveries may "
+					+ "repeat and are harmless; an unknown session is acknowledged.",
+			security = @SecurityRequirement(name = ApiDocs.WEBHOOK_SECRET))
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = @Content(mediaType = "application/json",
+					schema = @Schema(implementation = PathorsApiDocs.WebhookEvent.class),
+					examples = {
+							@ExampleObject(name = "session.ended", summary = "A session ended",
+									value = PathorsApiDocs.WEBHOOK_ENDED_EXAMPLE),
+							@ExampleObject(name = "session.finalized", summary = "A session closed for good",
+									value = PathorsApiDocs.WEBHOOK_FINALIZED_EXAMPLE),
+							@ExampleObject(name = "call.ended", summary = "A call ended",
+									value = PathorsApiDocs.WEBHOOK_CALL_ENDED_EXAMPLE) }))
+	@ApiResponse(responseCode = "200", description = "Received; tracked says whether the gateway knew the session.",
+			content = @Content(mediaType = "application/json",
+					schema = @Schema(implementation = PathorsApiDocs.WebhookReceipt.class),
+					examples = @ExampleObject(name = "receipt", summary = "Received",
+							value = PathorsApiDocs.RECEIPT_EXAMPLE)))
+	@ProblemResponses({ ProblemCode.VALIDATION_FAILED, ProblemCode.UNAUTHENTICATED, ProblemCode.PAYLOAD_TOO_LARGE,
+			ProblemCode.TRACKING_UNAVAILABLE })
 	@PostMapping("/webhooks/pathors/projects/{projectId}")
 	ResponseEntity<Map<String, Object>> receive(@PathVariable String projectId,
-			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
+			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.AUTHORIZATION,
+					required = false) @Nullable String authorization,
 			@RequestBody(required = false) byte @Nullable [] body) {
 		if (!authorized(authorization)) {
 			throw new ProblemException(ProblemCode.UNAUTHENTICATED, "The webhook secret is missing or wrong.");

@@ -23,11 +23,17 @@ record ClientProperties(List<Client> clients) {
 
 	private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
+	/**
+	 * What {@code sha256sum} prints: the hash, then the file name ({@code -} for stdin).
+	 */
+	private static final Pattern SHA256SUM_LINE = Pattern.compile("[0-9a-fA-F]{64}\\s+\\*?\\S+");
+
 	ClientProperties(@Nullable List<Client> clients) {
 		this.clients = (clients != null) ? List.copyOf(clients) : List.of();
 		List<String> problems = new ArrayList<>();
 		if (this.clients.isEmpty()) {
-			problems.add("no clients are configured: set gateway.clients[0].name, .key-sha256 and .roles");
+			problems.add("no clients are configured: set gateway.clients[0].name, gateway.clients[0].key-sha256 and "
+					+ "gateway.clients[0].roles");
 		}
 		for (int i = 0; i < this.clients.size(); i++) {
 			problems.addAll(this.clients.get(i).problems("gateway.clients[" + i + "]"));
@@ -69,13 +75,19 @@ record ClientProperties(List<Client> clients) {
 				problems.add(prefix + ".key-sha256 is missing");
 			}
 			for (int j = 0; j < this.keySha256.size(); j++) {
-				if (!SHA256_HEX.matcher(this.keySha256.get(j)).matches()) {
+				String hash = this.keySha256.get(j);
+				if (SHA256SUM_LINE.matcher(hash).matches()) {
+					problems.add(prefix + ".key-sha256[" + j + "] must be the 64 hex characters alone, but it goes on "
+							+ "with what sha256sum prints after them (\"  -\"): keep only the hash, for example with "
+							+ "printf %s \"$KEY\" | sha256sum | cut -d' ' -f1 (value not shown)");
+				}
+				else if (!SHA256_HEX.matcher(hash).matches()) {
 					problems.add(prefix + ".key-sha256[" + j
 							+ "] must be the SHA-256 of the key as 64 hex characters (value not shown)");
 				}
 			}
 			if (this.roles.isEmpty()) {
-				problems.add(prefix + ".roles is missing (sessions, ops)");
+				problems.add(prefix + ".roles is missing: give one or more of " + Role.names());
 			}
 			return problems;
 		}

@@ -11,4 +11,12 @@ public enum Role {
 		return "ROLE_" + name();
 	}
 
+	/** The roles as they are configured: {@code sessions, ops}. */
+	static String names() {
+		return String.join(", ",
+				java.util.Arrays.stream(values())
+					.map((role) -> role.name().toLowerCase(java.util.Locale.ROOT))
+					.toList());
+	}
+
 }

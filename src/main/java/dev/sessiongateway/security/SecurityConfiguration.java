@@ -47,8 +47,9 @@ class SecurityConfiguration {
 						.anyRequest()
 						.authenticated())
 			.exceptionHandling((exceptions) -> exceptions
-				.authenticationEntryPoint((request, response, ex) -> Problems.write(request, response,
-						ProblemCode.UNAUTHENTICATED, "A valid client key is required."))
+				.authenticationEntryPoint(
+						(request, response, ex) -> Problems.write(request, response, ProblemCode.UNAUTHENTICATED,
+								"A valid client key is required: Authorization: Bearer <key>, or X-Api-Key: <key>."))
 				.accessDeniedHandler((request, response, ex) -> Problems.write(request, response, ProblemCode.FORBIDDEN,
 						"This client may not use this route.")))
 			.build();

@@ -187,7 +187,7 @@ public class Session {
 		this.lastError = truncate(error);
 		this.endedAt = now;
 		this.nextAttemptAt = null;
-		return move(SessionStatus.FAILED, now, null, EndReason.UNTRACKED, error);
+		return move(SessionStatus.FAILED, now, this.provider, EndReason.UNTRACKED, error);
 	}
 
 	/**
@@ -301,11 +301,11 @@ public class Session {
 	 * The provider says a session is over while the gateway's own end call may still be
 	 * in flight: the reason is kept, and that call's answer ends the row.
 	 */
-	SessionTransition providerEndedDuringCall(EndReason reason, Instant now) {
+	SessionTransition providerEndedDuringCall(EndReason reason, String actor, Instant now) {
 		requireStatus(SessionStatus.ENDING);
 		this.endReason = reason;
 		this.updatedAt = now;
-		return new SessionTransition(this, SessionStatus.ENDING, SessionStatus.ENDING, now, "provider", reason,
+		return new SessionTransition(this, SessionStatus.ENDING, SessionStatus.ENDING, now, actor, reason,
 				"the provider says the session is over; the end call in flight settles it");
 	}
 
@@ -319,14 +319,14 @@ public class Session {
 
 	/**
 	 * The provider confirmed an end of this session (2xx, or 404: already gone): whatever
-	 * party asked, the session is over.
+	 * party asked, the session is over, and the provider is the actor of that step.
 	 */
 	SessionTransition confirmEnd(Instant now) {
 		if (this.status != SessionStatus.ACTIVE && this.status != SessionStatus.ENDING) {
 			throw new IllegalStateException("session " + this.id + " is " + this.status);
 		}
 		this.attempts++;
-		return finish(now, (this.endReason != null) ? this.endReason : EndReason.CLIENT, null);
+		return finish(now, (this.endReason != null) ? this.endReason : EndReason.CLIENT, this.provider);
 	}
 
 	/**
@@ -358,7 +358,7 @@ public class Session {
 	 */
 	SessionTransition confirmClaimedEnd(Instant now) {
 		requireStatus(SessionStatus.ENDING);
-		return finish(now, (this.endReason != null) ? this.endReason : EndReason.CLIENT, null);
+		return finish(now, (this.endReason != null) ? this.endReason : EndReason.CLIENT, this.provider);
 	}
 
 	/**
@@ -428,12 +428,15 @@ public class Session {
 		return move(SessionStatus.ACTIVE, now, this.client, null, error);
 	}
 
-	/** The provider says the session is over (webhook, 404, terminated status). */
-	SessionTransition endedByProvider(EndReason reason, Instant now) {
+	/**
+	 * The provider says the session is over (webhook, 404, terminated status);
+	 * {@code actor} names what told (the provider, or its webhook).
+	 */
+	SessionTransition endedByProvider(EndReason reason, String actor, Instant now) {
 		if (this.status != SessionStatus.ACTIVE && this.status != SessionStatus.ENDING) {
 			throw new IllegalStateException("session " + this.id + " is " + this.status);
 		}
-		return finish(now, reason, null);
+		return finish(now, reason, actor);
 	}
 
 	void refreshExpiry(@Nullable Instant expiresAt, Instant now) {
@@ -447,14 +450,14 @@ public class Session {
 		return this.version;
 	}
 
-	private SessionTransition finish(Instant now, @Nullable EndReason reason, @Nullable String detail) {
+	private SessionTransition finish(Instant now, @Nullable EndReason reason, String actor) {
 		this.endReason = reason;
 		this.endedAt = now;
 		this.nextAttemptAt = null;
-		return move(SessionStatus.ENDED, now, null, reason, detail);
+		return move(SessionStatus.ENDED, now, actor, reason, null);
 	}
 
-	private SessionTransition move(SessionStatus to, Instant now, @Nullable String actor, @Nullable EndReason reason,
+	private SessionTransition move(SessionStatus to, Instant now, String actor, @Nullable EndReason reason,
 			@Nullable String detail) {
 		SessionStatus from = this.status;
 		this.status = to;

@@ -324,17 +324,26 @@ class SessionEnds {
 	 * flight.
 	 */
 	void endedByProvider(long id, @Nullable EndReason reason) {
+		endedByProvider(id, reason, null);
+	}
+
+	/**
+	 * The provider says this row's session is over, as {@code actor} told (the row's
+	 * provider when null).
+	 */
+	void endedByProvider(long id, @Nullable EndReason reason, @Nullable String actor) {
 		Instant now = now();
 		this.store.change(id, (session, history) -> {
+			String by = (actor != null) ? actor : session.getProvider();
 			if (reason != null && session.endUnderway(now)) {
 				// the gateway's own end call may be in flight: its answer ends the row
-				history.accept(session.providerEndedDuringCall(reason, now));
+				history.accept(session.providerEndedDuringCall(reason, by, now));
 			}
 			else if (session.getStatus() == SessionStatus.ACTIVE || session.getStatus() == SessionStatus.ENDING) {
-				history.accept((reason != null) ? session.endedByProvider(reason, now) : session.confirmEnd(now));
+				history.accept((reason != null) ? session.endedByProvider(reason, by, now) : session.confirmEnd(now));
 			}
 			else if (session.getStatus() == SessionStatus.OPENING && reason != null) {
-				history.accept(session.requestEndWhileOpening(reason, "provider", now));
+				history.accept(session.requestEndWhileOpening(reason, by, now));
 			}
 			return true;
 		});

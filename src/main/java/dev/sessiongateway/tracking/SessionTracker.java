@@ -210,7 +210,7 @@ public class SessionTracker {
 	public boolean endedAtProvider(SessionKey key, Instant happenedAt, EndReason reason) {
 		this.store.findLive(key)
 			.filter((row) -> !row.getCreatedAt().isAfter(happenedAt))
-			.ifPresent((row) -> this.ends.endedByProvider(row.getId(), reason));
+			.ifPresent((row) -> this.ends.endedByProvider(row.getId(), reason, key.provider() + " webhook"));
 		return this.store.everTracked(key);
 	}
 

@@ -1,6 +1,7 @@
 package dev.sessiongateway.tracking;
 
 import java.time.Instant;
+import java.util.Objects;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -17,7 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One entry in a session's history: a move from one status to another, who caused it and
- * why.
+ * why. Every entry names its actor: the client that asked, {@code ops:<name>}, the
+ * provider (by its name) that confirmed or reported, {@code <provider> webhook}, or
+ * {@code gateway} for the gateway's own decisions.
  */
 @Entity
 @Table(name = "session_transition")
@@ -52,12 +55,12 @@ public class SessionTransition {
 	}
 
 	SessionTransition(Session session, @Nullable SessionStatus fromStatus, SessionStatus toStatus, Instant at,
-			@Nullable String actor, @Nullable EndReason reason, @Nullable String detail) {
+			String actor, @Nullable EndReason reason, @Nullable String detail) {
 		this.session = session;
 		this.fromStatus = fromStatus;
 		this.toStatus = toStatus;
 		this.at = at;
-		this.actor = actor;
+		this.actor = Objects.requireNonNull(actor, "every history entry names its actor");
 		this.reason = reason;
 		this.detail = detail;
 	}

@@ -2,6 +2,8 @@ package dev.sessiongateway.tracking;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -14,12 +16,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gateway.sessions")
-public record TrackingProperties(@DefaultValue("1h") Duration endDeadline) {
-
-	public TrackingProperties {
-		if (endDeadline.isNegative() || endDeadline.isZero()) {
-			throw new IllegalArgumentException("gateway.sessions.end-deadline must be positive");
-		}
-	}
+public record TrackingProperties(
+		@DefaultValue("1h") @DurationMin(nanos = 1, message = "must be positive") Duration endDeadline) {
 
 }

@@ -3,8 +3,6 @@ package dev.sessiongateway.upstream;
 import java.net.URI;
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -31,16 +29,12 @@ public record UpstreamSettings(String name, URI baseUrl, Duration connectTimeout
 	}
 
 	/**
-	 * Refuses a credential that could not travel safely in a header (spaces, line breaks,
-	 * control characters), without ever showing its value.
-	 * @param property the property that holds it, named in the message
-	 * @param credential the value, if set
+	 * What a credential must look like to travel safely in a header: printable ASCII
+	 * without spaces, line breaks or control characters (a {@code @Pattern} regexp).
 	 */
-	public static void requireHeaderSafe(String property, @Nullable String credential) {
-		if (credential != null && !credential.isEmpty() && !credential.chars().allMatch((c) -> c > 0x20 && c < 0x7f)) {
-			throw new IllegalArgumentException(
-					property + " must be printable ASCII without spaces or line breaks (value not shown)");
-		}
-	}
+	public static final String HEADER_SAFE = "[!-~]*";
+
+	/** Why a credential was refused; never its value. */
+	public static final String HEADER_SAFE_MESSAGE = "must be printable ASCII without spaces or line breaks (value not shown)";
 
 }

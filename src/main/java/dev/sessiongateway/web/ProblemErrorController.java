@@ -1,5 +1,6 @@
 package dev.sessiongateway.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -12,8 +13,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Answers errors the servlet container forwards to {@code /error} (requests refused
- * before any controller ran) as problem details, like every other error.
+ * before any controller ran) as problem details, like every other error. Not a route for
+ * callers, so not in the API description.
  */
+@Hidden
 @RestController
 class ProblemErrorController implements ErrorController {
 

@@ -1,6 +1,7 @@
 package dev.sessiongateway.web;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,6 +19,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
@@ -56,6 +58,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 		if (ex.retryAfterSeconds() != null) {
 			response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
+		}
+		if (code == ProblemCode.UNAUTHENTICATED) {
+			response.header(HttpHeaders.WWW_AUTHENTICATE, Problems.CHALLENGE);
 		}
 		return response.body(problem);
 	}
@@ -107,6 +112,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return handleExceptionInternal(ex, problem, headers, status, request);
 	}
 
+	/** Says which content type the route reads, as the Accept header does. */
+	@Override
+	protected @Nullable ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String expected = ex.getSupportedMediaTypes().isEmpty() ? MediaType.APPLICATION_JSON_VALUE
+				: String.join(" or ", ex.getSupportedMediaTypes().stream().map(MediaType::toString).toList());
+		ProblemDetail problem = Problems.of(ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+				"The request body must be " + expected + ": send it with Content-Type: " + expected + ".",
+				servletRequest(request).getRequestURI());
+		Problems.withErrors(problem, List.of(new FieldProblem("Content-Type", "must be " + expected)));
+		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
 	@Override
 	protected @Nullable ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -119,9 +137,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {
 		String field = (ex.getPropertyName() != null) ? ex.getPropertyName() : "parameter";
+		Object[] constants = RequestParameterConfiguration.enumConstants(ex);
+		String message = (constants != null) ? "must be one of " + Arrays.toString(constants) + " (in any case)"
+				: "has an invalid value";
 		ProblemDetail problem = Problems.of(ProblemCode.VALIDATION_FAILED, "Invalid value for " + field + ".",
 				servletRequest(request).getRequestURI());
-		Problems.withErrors(problem, List.of(new FieldProblem(field, "has an invalid value")));
+		Problems.withErrors(problem, List.of(new FieldProblem(field, message)));
 		return handleExceptionInternal(ex, problem, headers, status, request);
 	}
 

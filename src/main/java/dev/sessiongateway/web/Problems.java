@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 
@@ -23,6 +24,12 @@ public final class Problems {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	static final URI ABOUT_BLANK = URI.create("about:blank");
+
+	/**
+	 * The challenge of every 401: a key goes in {@code Authorization: Bearer} (or in
+	 * {@code X-Api-Key}).
+	 */
+	static final String CHALLENGE = "Bearer realm=\"session-gateway\"";
 
 	private Problems() {
 	}
@@ -73,6 +80,9 @@ public final class Problems {
 		response.setStatus(code.status().value());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		response.setHeader("Cache-Control", "no-store");
+		if (code == ProblemCode.UNAUTHENTICATED) {
+			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+		}
 		JSON.writeValue(response.getOutputStream(), body);
 	}
 

@@ -1,7 +1,7 @@
 /**
  * Cross-cutting web concerns: problem details with stable codes, request size limits and
- * request ids, and the mapping of the ledger's exceptions to problems. Nothing
- * provider-specific.
+ * request ids, the mapping of the ledger's exceptions to problems, and the frame of the
+ * API description (each route describes itself beside it). Nothing provider-specific.
  */
 @NullMarked
 package dev.sessiongateway.web;

@@ -1,6 +1,7 @@
 package dev.sessiongateway.cleanup;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,6 @@ import dev.sessiongateway.tracking.ProviderOutcome;
 import dev.sessiongateway.tracking.ProviderSessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -89,17 +89,32 @@ class CleanupSettingsTests {
 
 	@Test
 	void nonsenseDurationsAreRefusedWithTheirPropertyName() {
-		assertThatException().isThrownBy(() -> bind(Map.of("gateway.sessions.retention", "0s")))
-			.havingRootCause()
-			.withMessageContaining("gateway.sessions.retention must be positive");
-		assertThatException()
-			.isThrownBy(() -> bind(
-					Map.of("gateway.sessions.worker.min-backoff", "2m", "gateway.sessions.worker.max-backoff", "1m")))
-			.havingRootCause()
-			.withMessageContaining("min-backoff must not be longer than");
-		assertThatException().isThrownBy(() -> bind(Map.of("gateway.sessions.max-age.konpro", "-1h")))
-			.havingRootCause()
-			.withMessageContaining("gateway.sessions.max-age.konpro must be positive");
+		assertThat(violations(Map.of("gateway.sessions.retention", "0s", "gateway.sessions.max-age.konpro", "-1h",
+				"gateway.sessions.worker.lease", "0s", "gateway.sessions.reconcile.every", "-1m")))
+			.containsExactlyInAnyOrder("retention must be positive", "maxAge[konpro].<map value> must be positive",
+					"worker.lease must be positive", "reconcile.every must be positive");
+		assertThat(violations(Map.of())).isEmpty();
+	}
+
+	@Test
+	void aMinimumBackoffLongerThanTheMaximumIsRefused() {
+		CleanupProperties settings = bind(
+				Map.of("gateway.sessions.worker.min-backoff", "2m", "gateway.sessions.worker.max-backoff", "1m"));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> CleanupConfiguration.check(settings,
+					Map.of("pathors", provider("pathors", Duration.ofSeconds(1)))))
+			.withMessageContaining(
+					"gateway.sessions.worker.min-backoff must not be longer than gateway.sessions.worker.max-backoff");
+	}
+
+	private static List<String> violations(Map<String, String> properties) {
+		try (var validation = jakarta.validation.Validation.buildDefaultValidatorFactory()) {
+			return validation.getValidator()
+				.validate(bind(properties))
+				.stream()
+				.map((violation) -> violation.getPropertyPath() + " " + violation.getMessage())
+				.toList();
+		}
 	}
 
 }

@@ -124,6 +124,26 @@ class OpsSessionsTests extends GatewayTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(json(response).path("code").asString()).isEqualTo("VALIDATION_FAILED");
+		assertThat(json(response).path("errors").get(0).path("field").asString()).isEqualTo("status");
+		assertThat(json(response).path("errors").get(0).path("message").asString())
+			.isEqualTo("must be one of [OPENING, ACTIVE, ENDING, ENDED, EXPIRED, FAILED] (in any case)");
+	}
+
+	@Test
+	void providerAndStatusFiltersIgnoreCaseAlike() {
+		active("pathors", "proj-a", "a1", "orders-service");
+		active("konpro", "test-account", "k1", "orders-service");
+		failed("f1");
+
+		for (String query : new String[] { "?provider=pathors&status=ACTIVE", "?provider=Pathors&status=active",
+				"?provider=PATHORS&status=Active" }) {
+			assertThat(sessionIds(list(query))).as(query).containsExactly("a1");
+		}
+		assertThat(sessionIds(list("?status=failed&status=ACTIVE&provider=KonPro"))).containsExactly("k1");
+		assertThat(json(read("/ops/sessions?provider=Elsewhere", OPS_KEY)).path("errors")
+			.get(0)
+			.path("message")
+			.asString()).isEqualTo("must be one of [konpro, pathors] (in any case)");
 	}
 
 	@Test

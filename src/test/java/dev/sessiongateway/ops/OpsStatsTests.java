@@ -109,9 +109,13 @@ class OpsStatsTests {
 
 	@Test
 	void aNegativeMaxAgeIsRefused() {
-		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-			.isThrownBy(() -> new OpsProperties(Duration.ofSeconds(-1)))
-			.withMessageContaining("gateway.ops.stats-max-age");
+		try (var validation = jakarta.validation.Validation.buildDefaultValidatorFactory()) {
+			var validator = validation.getValidator();
+			assertThat(validator.validate(new OpsProperties(Duration.ofSeconds(-1))))
+				.extracting((violation) -> violation.getPropertyPath().toString() + " " + violation.getMessage())
+				.containsExactly("statsMaxAge must not be negative");
+			assertThat(validator.validate(new OpsProperties(Duration.ZERO))).isEmpty();
+		}
 	}
 
 	private static final class MovableClock extends Clock {

@@ -28,6 +28,21 @@ class AuthorizationTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void everyUnauthenticatedAnswerSaysHowToAuthenticate() {
+		HttpResponse<String> missing = send("POST", OPEN, null, BODY);
+		HttpResponse<String> unknown = send("GET", "/ops/sessions", "not-a-known-key", null);
+		HttpResponse<String> webhook = send("POST", "/webhooks/pathors/projects/proj-a", "wrong-secret",
+				"{\"event\":\"session.ended\",\"sessionId\":\"s-1\"}");
+
+		for (HttpResponse<String> response : java.util.List.of(missing, unknown, webhook)) {
+			assertProblem(response, 401, "UNAUTHENTICATED");
+			assertThat(response.headers().firstValue("WWW-Authenticate")).as(response.uri().toString())
+				.hasValue("Bearer realm=\"session-gateway\"");
+		}
+		assertThat(json(missing).path("detail").asString()).contains("Authorization: Bearer").contains("X-Api-Key");
+	}
+
+	@Test
 	void anUnknownKeyIsUnauthenticated() {
 		assertProblem(send("POST", OPEN, "not-a-known-key", BODY), 401, "UNAUTHENTICATED");
 		assertProblem(read("/ops/sessions", "test-ops-key-but-longer"), 401, "UNAUTHENTICATED");

@@ -329,6 +329,54 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 	}
 
 	@Test
+	void everyHistoryEntryNamesItsActor() {
+		long confirmedInLine = open("p", "in-line");
+		this.tracker.end(this.provider, new SessionKey("fake", "p", "in-line"), "svc", EndReason.CLIENT);
+		long confirmedLater = openWithEndPending("p", "later");
+		this.provider.faults((op, key) -> Fault.NONE);
+		this.clock.advance(Duration.ofMinutes(1));
+		this.upkeep.attempt(this.upkeep.claimDueEnds(10, LEASE).get(0));
+		long byWebhook = open("p", "webhook");
+		this.tracker.endedAtProvider(new SessionKey("fake", "p", "webhook"), this.clock.instant(),
+				EndReason.PROVIDER_ENDED);
+		long gone = open("p", "gone");
+		this.provider.endOnItsOwn("p", "gone");
+		this.tracker.status(this.provider, new SessionKey("fake", "p", "gone"));
+		this.provider.faults((op, key) -> (op == Op.END) ? Fault.REFUSED : Fault.NONE);
+		this.tracker.end(this.provider, new SessionKey("fake", "p", "never-opened"), "svc", EndReason.CLIENT);
+		this.provider.faults((op, key) -> Fault.NONE);
+		long expiring = open("p", "expiring");
+		this.jdbc.update("update tracked_session set expires_at = ? where id = ?",
+				this.clock.instant().atOffset(java.time.ZoneOffset.UTC), expiring);
+		this.clock.advance(Duration.ofMinutes(1));
+		this.upkeep.expirePastExpiry(100);
+		this.provider.faults((op, key) -> (op == Op.OPEN) ? Fault.REFUSED : Fault.NONE);
+		this.tracker.open(this.provider, new OpenIntent("p", "refused", new byte[0]), "svc");
+
+		assertThat(this.jdbc.queryForList("select session_ref, to_status from session_transition where actor is null"))
+			.as("history entries without an actor")
+			.isEmpty();
+		assertThat(lastActor(confirmedInLine)).as("an end the provider confirmed at once").isEqualTo("fake");
+		assertThat(lastActor(confirmedLater)).as("an end the provider confirmed to background work").isEqualTo("fake");
+		assertThat(lastActor(byWebhook)).isEqualTo("fake webhook");
+		assertThat(lastActor(gone)).as("a 404 on a read").isEqualTo("fake");
+		long untracked = this.sessions.findAll()
+			.stream()
+			.filter((session) -> "never-opened".equals(session.getSessionId()))
+			.findFirst()
+			.orElseThrow()
+			.getId();
+		assertThat(this.transitions.historyOf(untracked)).extracting(SessionTransition::getActor)
+			.as("an untracked end the provider refused")
+			.containsExactly("svc", "fake");
+		assertThat(lastActor(expiring)).isEqualTo("gateway");
+	}
+
+	private String lastActor(long id) {
+		return this.transitions.historyOf(id).getLast().getActor();
+	}
+
+	@Test
 	void historyPastItsRetentionIsPurgedInBatchesAndLiveRowsAreKept() {
 		for (int i = 0; i < 5; i++) {
 			open("p", "ended-" + i);

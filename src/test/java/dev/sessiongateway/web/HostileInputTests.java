@@ -91,6 +91,28 @@ class HostileInputTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void badTerminateBodiesAreRefusedLikeEveryOtherBody() {
+		anyProviderAnswers();
+		String[][] cases = { { "", "body" }, { "[]", "body" }, { "null", "body" }, { "{\"session_id\":", "body" },
+				{ "{\"session_id\":\"a\",\"session_id\":\"b\"}", "body" }, { "{\"extra\":1}", "extra" },
+				{ "{\"session_id\":1}", "session_id" }, { "{\"session_id\":\"\"}", "session_id" },
+				{ "{\"session_id\":\"" + "x".repeat(257) + "\"}", "session_id" },
+				{ "{\"session_id\":\"a\\u0000b\"}", "session_id" }, { "{\"phone_number\":5}", "phone_number" },
+				{ "{\"message\":[\"bye\"]}", "message" } };
+		for (String[] c : cases) {
+			assertProblem(send("POST", PATHORS + "/terminate", SERVICE_KEY, c[0]), 400, "VALIDATION_FAILED", c[1]);
+		}
+		assertNothingForwardedOrRecorded();
+
+		HttpResponse<String> empty = send("POST", PATHORS + "/terminate", SERVICE_KEY, "{}");
+		assertThat(empty.statusCode()).as(empty.body()).isEqualTo(200);
+		pathors.verify(1,
+				com.github.tomakehurst.wiremock.client.WireMock
+					.postRequestedFor(urlEqualTo("/v1/projects/proj-a/sessions/terminate"))
+					.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalToJson("{}")));
+	}
+
+	@Test
 	void wrongOrMissingContentTypeIsUnsupported() {
 		anyProviderAnswers();
 		assertProblem(send("POST", PATHORS, SERVICE_KEY, "{\"session_id\":\"s\"}", "text/plain"), 415,
@@ -99,6 +121,21 @@ class HostileInputTests extends GatewayTestSupport {
 				null);
 		assertProblem(send("POST", KONPRO, SERVICE_KEY, "{\"agentic_avatar_id\":\"a\"}", "application/xml"), 415,
 				"UNSUPPORTED_MEDIA_TYPE", null);
+		assertNothingForwardedOrRecorded();
+	}
+
+	@Test
+	void anUnsupportedContentTypeIsToldThatJsonIsExpected() {
+		anyProviderAnswers();
+		for (HttpResponse<String> response : java.util.List.of(
+				send("POST", PATHORS, SERVICE_KEY, "{\"session_id\":\"s\"}", "text/plain"),
+				send("DELETE", PATHORS, SERVICE_KEY, "{\"session_id\":\"s\"}", null),
+				send("POST", KONPRO, SERVICE_KEY, "{\"agentic_avatar_id\":\"a\"}", "application/xml"))) {
+			assertProblem(response, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
+			assertThat(json(response).path("detail").asString())
+				.isEqualTo("The request body must be application/json: send it with Content-Type: application/json.");
+			assertThat(response.headers().firstValue("Accept")).hasValue("application/json");
+		}
 		assertNothingForwardedOrRecorded();
 	}
 
