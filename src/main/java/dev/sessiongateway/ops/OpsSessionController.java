@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.sessiongateway.security.GatewayClient;
+import dev.sessiongateway.tracking.ClientCount;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.EndResult;
 import dev.sessiongateway.tracking.Session;
@@ -113,12 +114,14 @@ class OpsSessionController {
 	}
 
 	/**
-	 * Live counts by provider, scope and status, the end backlog, the ends flagged for a
-	 * human and the oldest active session, as counted at {@code countedAt} (at most a few
-	 * seconds ago: {@code gateway.ops.stats-max-age}).
+	 * Live counts by provider, scope and status and by client and status, the end
+	 * backlog, the ends flagged for a human and the oldest active session, as counted at
+	 * {@code countedAt} (at most a few seconds ago: {@code gateway.ops.stats-max-age});
+	 * and the providers the gateway is configured for.
 	 */
-	record Stats(List<SessionCount> live, long endingBacklog, long flaggedEnds, @Nullable Instant oldestActiveCreatedAt,
-			@Nullable Long oldestActiveAgeSeconds, Instant countedAt) {
+	record Stats(List<SessionCount> live, List<ClientCount> liveByClient, long endingBacklog, long flaggedEnds,
+			@Nullable Instant oldestActiveCreatedAt, @Nullable Long oldestActiveAgeSeconds, Instant countedAt,
+			List<String> providers) {
 	}
 
 	@GetMapping("/stats")
@@ -126,7 +129,8 @@ class OpsSessionController {
 		OpsStats.Counts counts = this.stats.counts();
 		Instant oldest = counts.oldestActiveCreatedAt();
 		Long age = (oldest != null) ? Duration.between(oldest, this.clock.instant()).toSeconds() : null;
-		return new Stats(counts.live(), counts.endingBacklog(), counts.flaggedEnds(), oldest, age, counts.countedAt());
+		return new Stats(counts.live(), counts.liveByClient(), counts.endingBacklog(), counts.flaggedEnds(), oldest,
+				age, counts.countedAt(), this.tracker.providers().stream().sorted().toList());
 	}
 
 	private static @Nullable String checked(String field, @Nullable String value) {
