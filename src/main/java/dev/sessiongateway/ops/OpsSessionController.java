@@ -1,17 +1,26 @@
 package dev.sessiongateway.ops;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -41,6 +50,12 @@ import dev.sessiongateway.web.ProblemException;
 @RestController
 @RequestMapping("/ops/sessions")
 class OpsSessionController {
+
+	/** How many sessions an export reads at a time. */
+	static final int EXPORT_PAGE_SIZE = 500;
+
+	private static final DateTimeFormatter EXPORT_NAME_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+		.withZone(ZoneOffset.UTC);
 
 	private final SessionQueries sessions;
 
@@ -87,6 +102,46 @@ class OpsSessionController {
 		List<SessionView> items = found.stream().limit(limit).map(SessionView::of).toList();
 		String next = (found.size() > limit) ? Cursor.encode(Position.of(found.get(limit - 1)), filter) : null;
 		return new SessionPage(items, next);
+	}
+
+	/**
+	 * Every session matching the filters, as CSV ({@code Accept: text/csv}), in the order
+	 * of the listing. Read a page at a time and written as it is read, so that an export
+	 * holds one page in memory however many sessions match; a filter the listing refuses
+	 * is refused before anything is written.
+	 */
+	@GetMapping(produces = SessionCsv.MEDIA_TYPE)
+	void export(@RequestParam(required = false) @Nullable String provider,
+			@RequestParam(required = false) @Nullable String scope,
+			@RequestParam(name = "status", required = false) @Nullable Set<SessionStatus> statuses,
+			@RequestParam(required = false) @Nullable String client,
+			@RequestParam(required = false) @Nullable String sessionId,
+			@RequestParam(required = false) @DateTimeFormat(
+					iso = DateTimeFormat.ISO.DATE_TIME) @Nullable Instant createdBefore,
+			@RequestParam(required = false) @DateTimeFormat(
+					iso = DateTimeFormat.ISO.DATE_TIME) @Nullable Instant createdAfter,
+			HttpServletResponse response) throws IOException {
+		SessionPage page = list(provider, scope, statuses, client, sessionId, createdBefore, createdAfter,
+				EXPORT_PAGE_SIZE, null);
+		String name = "sessions-" + EXPORT_NAME_TIME.format(this.clock.instant()) + ".csv";
+		response.setContentType(SessionCsv.MEDIA_TYPE + ";charset=UTF-8");
+		response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+				ContentDisposition.attachment().filename(name).build().toString());
+		try (SessionCsv csv = new SessionCsv(new BufferedWriter(
+				new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 16 * 1024))) {
+			csv.header();
+			while (true) {
+				for (SessionView session : page.items()) {
+					csv.row(session);
+				}
+				csv.flush();
+				if (page.nextCursor() == null) {
+					break;
+				}
+				page = list(provider, scope, statuses, client, sessionId, createdBefore, createdAfter, EXPORT_PAGE_SIZE,
+						page.nextCursor());
+			}
+		}
 	}
 
 	@GetMapping("/{id}")
