@@ -195,12 +195,25 @@ function showStats(stats) {
 	renderTiles($('tiles'), stats, pick);
 	renderBreakdowns($('by-scope'), $('by-client'), stats, pick);
 	$('counted-at').textContent = `counted ${localTime(stats.countedAt)}`;
+	// the choices are only rebuilt when they change, and keep what the user picked but did not apply yet
 	const provider = $('f-provider');
-	const chosen = place.filters.provider || '';
-	fill(provider, h('option', { value: '' }, 'Any'), stats.providers.map((name) => h('option', { value: name }, name)));
-	provider.value = chosen;
-	fill($('scopes'), [...new Set(stats.live.map((row) => row.scope))].map((scope) => h('option', { value: scope })));
-	fill($('clients'), [...new Set(stats.liveByClient.map((row) => row.client))].map((client) => h('option', { value: client })));
+	if (provider.dataset.choices !== stats.providers.join()) {
+		const chosen = provider.dataset.choices === undefined ? (place.filters.provider || '') : provider.value;
+		fill(provider, h('option', { value: '' }, 'Any'), stats.providers.map((name) => h('option', { value: name }, name)));
+		provider.value = chosen;
+		provider.dataset.choices = stats.providers.join();
+	}
+	suggest($('scopes'), stats.live.map((row) => row.scope));
+	suggest($('clients'), stats.liveByClient.map((row) => row.client));
+}
+
+/** Fills a datalist with these suggestions, when they changed. */
+function suggest(list, values) {
+	const unique = [...new Set(values)].sort();
+	if (list.dataset.values !== unique.join('\u0000')) {
+		fill(list, unique.map((value) => h('option', { value })));
+		list.dataset.values = unique.join('\u0000');
+	}
 }
 
 function showPage(page) {

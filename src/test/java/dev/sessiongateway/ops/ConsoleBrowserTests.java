@@ -363,6 +363,9 @@ class ConsoleBrowserTests {
 		String id = rowKey.substring("row-".length());
 		browser.click("[data-focus-key='" + rowKey + "']");
 		browser.until((driver) -> browser.byId("detail-heading").getText().equals("Session #" + id));
+		// half-typed filters, not applied yet
+		browser.byId("f-client").sendKeys("orders");
+		new Select(browser.byId("f-provider")).selectByValue("konpro");
 		browser.script("document.querySelector(arguments[0]).focus()", "[data-focus-key='" + rowKey + "']");
 		String url = browser.driver().getCurrentUrl();
 		List<String> page = listedSessionIds();
@@ -378,6 +381,8 @@ class ConsoleBrowserTests {
 		assertThat(browser.byId("detail-heading").getText()).isEqualTo("Session #" + id);
 		assertThat(browser.focused()).isEqualTo(rowKey);
 		assertThat(browser.byId("f-limit").getDomProperty("value")).isEqualTo("25");
+		assertThat(browser.byId("f-client").getDomProperty("value")).isEqualTo("orders");
+		assertThat(browser.byId("f-provider").getDomProperty("value")).isEqualTo("konpro");
 
 		browser.driver().navigate().refresh();
 		browser.until((driver) -> browser.byId("detail-heading").getText().equals("Session #" + id));
