@@ -3,88 +3,18 @@
 // keeps the user's place (filters, page, open session, focus and scroll are kept, and the
 // place is in the address's fragment, so a reload comes back to it too).
 
+import { confirmForceEnd, exportCsv } from './actions.js';
 import { ApiError, SignedOut, json, request, signIn, useCsrfToken } from './api.js';
-import { fill, fromLocalInput, h, localTime, toLocalInput } from './dom.js';
-import { LIVE, STATUSES, renderBreakdowns, renderDetail, renderRows, renderTiles } from './views.js';
+import { fill, h, localTime } from './dom.js';
+import { PRESETS, place, query, readFilterForm, readPlace, showFiltersInForm, writePlace } from './place.js';
+import { STATUSES, renderBreakdowns, renderDetail, renderRows, renderTiles } from './views.js';
 
 const $ = (id) => document.getElementById(id);
-
-/** Where the user is: applied filters, the page (its cursor and the ones before), the open session. */
-const place = { filters: {}, limit: 50, cursor: null, trail: [], open: null, refresh: 10 };
-
-const FILTERS = ['provider', 'scope', 'client', 'sessionId', 'createdAfter', 'createdBefore'];
-
-/** The first page in the trail of pages before this one (it has no cursor; cursors never hold a ~). */
-const FIRST = '~';
 
 let timer = null;
 let refreshing = null;
 let queued = null;
 let lastPage = { items: [], nextCursor: null };
-
-// ---- the place, kept in the fragment ----
-
-function readPlace() {
-	const params = new URLSearchParams(location.hash.substring(1));
-	place.filters = {};
-	for (const name of FILTERS) {
-		if (params.get(name)) {
-			place.filters[name] = params.get(name);
-		}
-	}
-	place.filters.status = params.getAll('status').filter((status) => STATUSES.includes(status));
-	place.limit = Number(params.get('limit')) || 50;
-	place.cursor = params.get('cursor') || null;
-	place.trail = params.get('trail') ? params.get('trail').split(',').map((c) => (c === FIRST ? null : c)) : [];
-	place.open = Number(params.get('open')) || null;
-	place.refresh = params.has('refresh') ? Number(params.get('refresh')) : 10;
-}
-
-function writePlace() {
-	const params = query(true);
-	if (place.trail.length > 0) {
-		params.set('trail', place.trail.map((c) => c || FIRST).join(','));
-	}
-	if (place.open) {
-		params.set('open', place.open);
-	}
-	params.set('refresh', place.refresh);
-	history.replaceState(null, '', `#${params}`);
-}
-
-/** The query of GET /ops/sessions for the applied filters (and the page, for the listing). */
-function query(withPage) {
-	const params = new URLSearchParams();
-	for (const name of FILTERS) {
-		if (place.filters[name]) {
-			params.set(name, place.filters[name]);
-		}
-	}
-	for (const status of place.filters.status || []) {
-		params.append('status', status);
-	}
-	if (withPage) {
-		params.set('limit', place.limit);
-		if (place.cursor) {
-			params.set('cursor', place.cursor);
-		}
-	}
-	return params;
-}
-
-function showFiltersInForm() {
-	$('f-provider').value = place.filters.provider || '';
-	$('f-scope').value = place.filters.scope || '';
-	$('f-client').value = place.filters.client || '';
-	$('f-session-id').value = place.filters.sessionId || '';
-	$('f-created-after').value = toLocalInput(place.filters.createdAfter);
-	$('f-created-before').value = toLocalInput(place.filters.createdBefore);
-	for (const box of document.querySelectorAll('#f-statuses input')) {
-		box.checked = (place.filters.status || []).includes(box.value);
-	}
-	$('f-limit').value = String(place.limit);
-	$('refresh-every').value = String(place.refresh);
-}
 
 function applyFilters(filters) {
 	place.filters = filters;
@@ -240,7 +170,13 @@ function showDetail(session) {
 		fill($('detail-body'), h('p', { class: 'muted' }, 'The gateway no longer tracks this session.'));
 		return;
 	}
-	renderDetail($('detail-heading'), $('detail-body'), session, confirmForceEnd);
+	renderDetail($('detail-heading'), $('detail-body'), session, (shown) => confirmForceEnd(shown, {
+		failed,
+		after: async () => {
+			await refresh();
+			$('detail-heading').focus();
+		},
+	}));
 }
 
 async function openSession(id) {
@@ -263,74 +199,6 @@ function closeSession() {
 	showPage(lastPage);
 	const row = document.querySelector(`[data-focus-key="row-${id}"]`);
 	(row || $('sessions-heading')).focus();
-}
-
-// ---- force-end ----
-
-function confirmForceEnd(session) {
-	const dialog = $('confirm-end');
-	$('confirm-text').textContent = `Session ${session.sessionId || ''} (#${session.id}) at ${session.provider}, `
-		+ `scope ${session.scope}, opened by ${session.client}. The gateway asks ${session.provider} to end it now, `
-		+ 'and whoever still uses it loses it. This cannot be undone.';
-	dialog.returnValue = '';
-	dialog.addEventListener('close', () => {
-		if (dialog.returnValue === 'end') {
-			forceEnd(session);
-		} else {
-			$('force-end')?.focus();
-		}
-	}, { once: true });
-	dialog.showModal();
-}
-
-async function forceEnd(session) {
-	const button = $('force-end');
-	if (button) {
-		button.disabled = true;
-	}
-	try {
-		const answer = await json(`sessions/${session.id}/end`, { method: 'POST' });
-		toast(answer.status === 202
-			? `End of session #${session.id} accepted: ${session.provider} has not confirmed yet, and the gateway keeps trying.`
-			: `Session #${session.id} is ${answer.body.status}.`);
-	} catch (error) {
-		if (error instanceof SignedOut) {
-			failed(error);
-			return;
-		}
-		toast(`Could not end session #${session.id}: ${error.message}`, 'error');
-	}
-	await refresh();
-	$('detail-heading').focus();
-}
-
-function toast(text, tone = '') {
-	const note = h('div', { class: `toast ${tone}` }, text);
-	$('toasts').append(note);
-	setTimeout(() => note.remove(), 8000);
-}
-
-// ---- CSV export ----
-
-async function exportCsv() {
-	const button = $('export-csv');
-	button.disabled = true;
-	try {
-		const response = await request(`sessions?${query(false)}`, { accept: 'text/csv' });
-		const disposition = response.headers.get('Content-Disposition') || '';
-		const name = (disposition.match(/filename="?([^";]+)"?/) || [])[1] || 'sessions.csv';
-		const url = URL.createObjectURL(await response.blob());
-		const link = h('a', { href: url, download: name, hidden: true });
-		document.body.append(link);
-		link.click();
-		link.remove();
-		setTimeout(() => URL.revokeObjectURL(url), 60000);
-		toast(`Exported ${name}.`);
-	} catch (error) {
-		failed(error);
-	} finally {
-		button.disabled = false;
-	}
 }
 
 // ---- signing in and out ----
@@ -400,29 +268,6 @@ async function signOut() {
 
 // ---- wiring ----
 
-function readFilterForm() {
-	const filters = {};
-	const text = { provider: 'f-provider', scope: 'f-scope', client: 'f-client', sessionId: 'f-session-id' };
-	for (const [name, id] of Object.entries(text)) {
-		if ($(id).value.trim()) {
-			filters[name] = $(id).value.trim();
-		}
-	}
-	filters.createdAfter = fromLocalInput($('f-created-after').value);
-	filters.createdBefore = fromLocalInput($('f-created-before').value);
-	filters.status = [...document.querySelectorAll('#f-statuses input:checked')].map((box) => box.value);
-	return filters;
-}
-
-const PRESETS = {
-	live: () => ({ status: LIVE }),
-	ending: () => ({ status: ['ENDING'] }),
-	opening: () => ({ status: ['OPENING'] }),
-	failed: () => ({ status: ['FAILED'] }),
-	day: () => ({ status: ['ACTIVE'], createdBefore: new Date(Date.now() - 86400000).toISOString() }),
-	ended: () => ({ status: ['ENDED'] }),
-};
-
 function typing(target) {
 	return target.closest('input, select, textarea, [contenteditable]') !== null;
 }
@@ -464,7 +309,7 @@ function wire() {
 		applyFilters(readFilterForm());
 	});
 	$('reset-filters').addEventListener('click', () => applyFilters({ status: [] }));
-	$('export-csv').addEventListener('click', exportCsv);
+	$('export-csv').addEventListener('click', () => exportCsv(query(false), { failed }));
 	for (const chip of document.querySelectorAll('[data-preset]')) {
 		chip.addEventListener('click', () => applyFilters(PRESETS[chip.dataset.preset]()));
 	}

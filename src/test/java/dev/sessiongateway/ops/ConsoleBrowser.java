@@ -78,7 +78,7 @@ final class ConsoleBrowser implements AutoCloseable {
 			// straight to the build's console: the tests' own output goes to a report
 			// file
 			try (PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true)) {
-				console.println("[WARNING] ConsoleBrowserTests SKIPPED: " + missing);
+				console.println("[WARNING] The console's browser tests are SKIPPED: " + missing);
 			}
 			Assumptions.abort(missing);
 		}
