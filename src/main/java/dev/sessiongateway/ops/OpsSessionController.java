@@ -1,13 +1,20 @@
 package dev.sessiongateway.ops;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +27,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -31,6 +40,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.sessiongateway.security.GatewayClient;
+import dev.sessiongateway.tracking.ClientCount;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.EndResult;
 import dev.sessiongateway.tracking.Session;
@@ -53,6 +63,12 @@ import dev.sessiongateway.web.ProblemResponses;
 @Tag(name = "Ops", description = "Every tracked session, for ops staff (role ops).")
 @ProblemResponses({ ProblemCode.UNAUTHENTICATED, ProblemCode.FORBIDDEN })
 class OpsSessionController {
+
+	/** How many sessions an export reads at a time. */
+	static final int EXPORT_PAGE_SIZE = 500;
+
+	private static final DateTimeFormatter EXPORT_NAME_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+		.withZone(ZoneOffset.UTC);
 
 	private final SessionQueries sessions;
 
@@ -122,6 +138,46 @@ class OpsSessionController {
 		return new SessionPage(items, next);
 	}
 
+	/**
+	 * Every session matching the filters, as CSV ({@code Accept: text/csv}), in the order
+	 * of the listing. Read a page at a time and written as it is read, so that an export
+	 * holds one page in memory however many sessions match; a filter the listing refuses
+	 * is refused before anything is written.
+	 */
+	@GetMapping(produces = SessionCsv.MEDIA_TYPE)
+	void export(@RequestParam(required = false) @Nullable String provider,
+			@RequestParam(required = false) @Nullable String scope,
+			@RequestParam(name = "status", required = false) @Nullable Set<SessionStatus> statuses,
+			@RequestParam(required = false) @Nullable String client,
+			@RequestParam(required = false) @Nullable String sessionId,
+			@RequestParam(required = false) @DateTimeFormat(
+					iso = DateTimeFormat.ISO.DATE_TIME) @Nullable Instant createdBefore,
+			@RequestParam(required = false) @DateTimeFormat(
+					iso = DateTimeFormat.ISO.DATE_TIME) @Nullable Instant createdAfter,
+			HttpServletResponse response) throws IOException {
+		SessionPage page = list(provider, scope, statuses, client, sessionId, createdBefore, createdAfter,
+				EXPORT_PAGE_SIZE, null);
+		String name = "sessions-" + EXPORT_NAME_TIME.format(this.clock.instant()) + ".csv";
+		response.setContentType(SessionCsv.MEDIA_TYPE + ";charset=UTF-8");
+		response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+				ContentDisposition.attachment().filename(name).build().toString());
+		try (SessionCsv csv = new SessionCsv(new BufferedWriter(
+				new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 16 * 1024))) {
+			csv.header();
+			while (true) {
+				for (SessionView session : page.items()) {
+					csv.row(session);
+				}
+				csv.flush();
+				if (page.nextCursor() == null) {
+					break;
+				}
+				page = list(provider, scope, statuses, client, sessionId, createdBefore, createdAfter, EXPORT_PAGE_SIZE,
+						page.nextCursor());
+			}
+		}
+	}
+
 	@Operation(operationId = "opsRead", summary = "Read one tracked session",
 			description = "One session by the gateway's own id, with its history: every change of status, who "
 					+ "made it (actor) and why.")
@@ -165,12 +221,14 @@ class OpsSessionController {
 	}
 
 	/**
-	 * Live counts by provider, scope and status, the end backlog, the ends flagged for a
-	 * human and the oldest active session, as counted at {@code countedAt} (at most a few
-	 * seconds ago: {@code gateway.ops.stats-max-age}).
+	 * Live counts by provider, scope and status and by client and status, the end
+	 * backlog, the ends flagged for a human and the oldest active session, as counted at
+	 * {@code countedAt} (at most a few seconds ago: {@code gateway.ops.stats-max-age});
+	 * and the providers the gateway is configured for.
 	 */
-	record Stats(List<SessionCount> live, long endingBacklog, long flaggedEnds, @Nullable Instant oldestActiveCreatedAt,
-			@Nullable Long oldestActiveAgeSeconds, Instant countedAt) {
+	record Stats(List<SessionCount> live, List<ClientCount> liveByClient, long endingBacklog, long flaggedEnds,
+			@Nullable Instant oldestActiveCreatedAt, @Nullable Long oldestActiveAgeSeconds, Instant countedAt,
+			List<String> providers) {
 	}
 
 	@Operation(operationId = "opsStats", summary = "Live counts",
@@ -185,7 +243,8 @@ class OpsSessionController {
 		OpsStats.Counts counts = this.stats.counts();
 		Instant oldest = counts.oldestActiveCreatedAt();
 		Long age = (oldest != null) ? Duration.between(oldest, this.clock.instant()).toSeconds() : null;
-		return new Stats(counts.live(), counts.endingBacklog(), counts.flaggedEnds(), oldest, age, counts.countedAt());
+		return new Stats(counts.live(), counts.liveByClient(), counts.endingBacklog(), counts.flaggedEnds(), oldest,
+				age, counts.countedAt(), this.tracker.providers().stream().sorted().toList());
 	}
 
 	private static @Nullable String checked(String field, @Nullable String value) {

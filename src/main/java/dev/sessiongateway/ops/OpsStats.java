@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
+import dev.sessiongateway.tracking.ClientCount;
 import dev.sessiongateway.tracking.SessionCount;
 import dev.sessiongateway.tracking.SessionQueries;
 import dev.sessiongateway.tracking.SessionStatus;
@@ -40,9 +41,10 @@ class OpsStats {
 	}
 
 	/**
-	 * The live counts, the end backlog, the flagged ends and the oldest ACTIVE session.
+	 * The live counts (by provider and scope, and by client), the end backlog, the
+	 * flagged ends and the oldest ACTIVE session.
 	 */
-	record Counts(List<SessionCount> live, long endingBacklog, long flaggedEnds,
+	record Counts(List<SessionCount> live, List<ClientCount> liveByClient, long endingBacklog, long flaggedEnds,
 			@Nullable Instant oldestActiveCreatedAt, Instant countedAt) {
 	}
 
@@ -83,8 +85,9 @@ class OpsStats {
 
 	private Counts count() {
 		Instant now = this.clock.instant();
-		return new Counts(this.sessions.liveCounts(), this.sessions.count(SessionStatus.ENDING),
-				this.sessions.flaggedEnds(), this.sessions.oldestActiveCreatedAt(), now);
+		return new Counts(this.sessions.liveCounts(), this.sessions.liveCountsByClient(),
+				this.sessions.count(SessionStatus.ENDING), this.sessions.flaggedEnds(),
+				this.sessions.oldestActiveCreatedAt(), now);
 	}
 
 }

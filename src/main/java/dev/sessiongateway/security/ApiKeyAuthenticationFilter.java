@@ -66,7 +66,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private static @Nullable String presentedKey(HttpServletRequest request) {
+	static @Nullable String presentedKey(HttpServletRequest request) {
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
 		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			String key = authorization.substring(BEARER.length()).trim();

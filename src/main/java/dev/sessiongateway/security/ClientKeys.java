@@ -33,14 +33,33 @@ class ClientKeys {
 	}
 
 	@Nullable GatewayClient find(String presentedKey) {
+		KnownKey found = findKey(presentedKey);
+		return (found != null) ? found.client() : null;
+	}
+
+	/** The client a presented key belongs to, with a reference to that key. */
+	@Nullable KnownKey findKey(String presentedKey) {
 		byte[] presented = sha256(presentedKey);
-		GatewayClient found = null;
+		KeyHash found = null;
 		for (KeyHash hash : this.hashes) {
 			if (MessageDigest.isEqual(hash.sha256(), presented)) {
-				found = hash.client();
+				found = hash;
 			}
 		}
-		return found;
+		return (found != null) ? new KnownKey(found.client(), found.ref()) : null;
+	}
+
+	/**
+	 * The client of the configured key with this reference; null once that key is no
+	 * longer configured.
+	 */
+	@Nullable GatewayClient findByRef(String keyRef) {
+		for (KeyHash hash : this.hashes) {
+			if (hash.ref().equals(keyRef)) {
+				return hash.client();
+			}
+		}
+		return null;
 	}
 
 	Set<String> clientNames() {
@@ -58,7 +77,20 @@ class ClientKeys {
 		}
 	}
 
-	private record KeyHash(byte[] sha256, GatewayClient client) {
+	/**
+	 * A configured key that a presented key matched: its client, and a reference that
+	 * names the key without revealing it or its configured hash (a hash of that hash).
+	 */
+	record KnownKey(GatewayClient client, String ref) {
+	}
+
+	private record KeyHash(byte[] sha256, GatewayClient client, String ref) {
+
+		KeyHash(byte[] sha256, GatewayClient client) {
+			this(sha256, client,
+					HexFormat.of().formatHex(ClientKeys.sha256("key-ref:" + HexFormat.of().formatHex(sha256))));
+		}
+
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -12,6 +13,10 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.Header;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 import dev.sessiongateway.web.FieldProblem;
 import dev.sessiongateway.web.ProblemCode;
@@ -21,13 +26,24 @@ import dev.sessiongateway.web.Problems;
  * Which routes need which role. Health probes and API docs are public, the webhook checks
  * its own secret, ops routes and every other actuator endpoint need {@code ops}. Provider
  * routes need any known client here; each checks the {@code sessions} role and the scope
- * itself ({@link GatewayClient#requireScope}), so a new provider needs no rule here.
+ * itself ({@link GatewayClient#requireScope}), so a new provider needs no rule here. The
+ * ops console's page, assets and sign-in are public; its data needs {@code ops} like any
+ * ops route, from a header key or a console sign-in ({@link ConsoleSessionFilter}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+	/**
+	 * The console's pages may load only the gateway's own scripts, styles and images,
+	 * talk only to the gateway, and be framed by no one.
+	 */
+	static final String CONSOLE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+			+ "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 	@Bean
-	SecurityFilterChain securityFilterChain(HttpSecurity http, ClientKeys keys) {
+	SecurityFilterChain securityFilterChain(HttpSecurity http, ClientKeys keys, ConsoleSessions consoleSessions) {
+		// CSRF: header keys cannot be sent by another site; console requests that change
+		// anything need the sign-in's own token (ConsoleSessionFilter).
 		return http.csrf(AbstractHttpConfigurer::disable)
 			.httpBasic(AbstractHttpConfigurer::disable)
 			.formLogin(AbstractHttpConfigurer::disable)
@@ -35,12 +51,23 @@ class SecurityConfiguration {
 			.requestCache(AbstractHttpConfigurer::disable)
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.addFilterBefore(new ApiKeyAuthenticationFilter(keys), AuthorizationFilter.class)
+			.addFilterAfter(new ConsoleSessionFilter(consoleSessions), ApiKeyAuthenticationFilter.class)
+			.headers((headers) -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+					PathPatternRequestMatcher.withDefaults().matcher("/ops/**"),
+					new StaticHeadersWriter(List.of(new Header("Content-Security-Policy", CONSOLE_POLICY),
+							new Header("Referrer-Policy", "no-referrer"))))))
 			.authorizeHttpRequests(
 					(requests) -> requests.requestMatchers("/actuator/health/liveness", "/actuator/health/readiness")
 						.permitAll()
 						.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 						.permitAll()
 						.requestMatchers("/webhooks/**", "/error")
+						.permitAll()
+						// the console's page and assets, and its sign-in; its data needs
+						// ops
+						.requestMatchers(HttpMethod.GET, "/ops", "/ops/", "/ops/index.html", "/ops/assets/**")
+						.permitAll()
+						.requestMatchers(HttpMethod.POST, ConsoleSignInController.SIGN_IN_PATH)
 						.permitAll()
 						.requestMatchers("/ops/**", "/actuator/**")
 						.hasRole(Role.OPS.name())

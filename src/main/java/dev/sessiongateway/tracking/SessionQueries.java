@@ -106,6 +106,11 @@ public class SessionQueries {
 		return this.sessions.countByProviderScopeAndStatus(List.copyOf(SessionStatus.LIVE));
 	}
 
+	/** Counts of live sessions by the client that opened them and status. */
+	public List<ClientCount> liveCountsByClient() {
+		return this.sessions.countByClientAndStatus(List.copyOf(SessionStatus.LIVE));
+	}
+
 	public @Nullable Instant oldestActiveCreatedAt() {
 		return this.sessions.oldestActiveCreatedAt();
 	}

@@ -25,6 +25,13 @@ interface SessionRepository extends JpaRepository<Session, Long>, JpaSpecificati
 			group by s.provider, s.scope, s.status order by s.provider, s.scope, s.status""")
 	List<SessionCount> countByProviderScopeAndStatus(List<SessionStatus> statuses);
 
+	/** Counts of live sessions by the client that opened them and status. */
+	@Query("""
+			select new dev.sessiongateway.tracking.ClientCount(s.client, s.status, count(s))
+			from Session s where s.status in :statuses
+			group by s.client, s.status order by s.client, s.status""")
+	List<ClientCount> countByClientAndStatus(List<SessionStatus> statuses);
+
 	@Query("select min(s.createdAt) from Session s where s.status = dev.sessiongateway.tracking.SessionStatus.ACTIVE")
 	@Nullable Instant oldestActiveCreatedAt();
 

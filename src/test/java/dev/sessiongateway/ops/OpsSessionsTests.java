@@ -309,4 +309,26 @@ class OpsSessionsTests extends GatewayTestSupport {
 				"pathors/proj-b/ENDING=2");
 	}
 
+	@Test
+	void statsCountLiveSessionsByClientAndNameTheProviders() {
+		active("pathors", "proj-a", "a1", "orders-service");
+		active("konpro", "test-account", "k1", "orders-service");
+		active("pathors", "proj-b", "b1", "billing-service");
+		seedEnding("pathors", "proj-b", "b2", "billing-service");
+		failed("f1");
+		ended("e1");
+
+		JsonNode stats = json(read("/ops/sessions/stats", OPS_KEY));
+
+		List<String> rows = new ArrayList<>();
+		stats.path("liveByClient")
+			.forEach((row) -> rows.add(row.path("client").asString() + "/" + row.path("status").asString() + "="
+					+ row.path("count").asLong()));
+		assertThat(rows).containsExactly("billing-service/ACTIVE=1", "billing-service/ENDING=1",
+				"orders-service/ACTIVE=2");
+		List<String> providers = new ArrayList<>();
+		stats.path("providers").forEach((provider) -> providers.add(provider.asString()));
+		assertThat(providers).containsExactly("konpro", "pathors");
+	}
+
 }

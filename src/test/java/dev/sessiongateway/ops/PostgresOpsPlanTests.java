@@ -121,6 +121,7 @@ class PostgresOpsPlanTests {
 				null, "ix_tracked_session_(scope|client)");
 
 		assertStats("live counts", this.sessions::liveCounts);
+		assertStats("live counts by client", this.sessions::liveCountsByClient);
 		assertStats("oldest ACTIVE", this.sessions::oldestActiveCreatedAt);
 		assertStats("ENDING backlog", () -> this.sessions.count(ENDING));
 		assertStats("flagged ends", this.sessions::flaggedEnds);

@@ -1,0 +1,83 @@
+package dev.sessiongateway.ops;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes session views as CSV (RFC 4180): a header row, then one row per session with the
+ * fields of the JSON view but its history. A text that a spreadsheet would run as a
+ * formula (starting with {@code =}, {@code +}, {@code -}, {@code @}, a tab or a carriage
+ * return) is written with a leading {@code '}, so that opening an export never runs what
+ * a caller put in a session id or an error.
+ */
+final class SessionCsv implements Closeable {
+
+	static final String MEDIA_TYPE = "text/csv";
+
+	private static final List<Column> COLUMNS = List.of(new Column("id", SessionView::id),
+			new Column("provider", SessionView::provider), new Column("scope", SessionView::scope),
+			new Column("sessionId", SessionView::sessionId), new Column("status", SessionView::status),
+			new Column("client", SessionView::client), new Column("createdAt", SessionView::createdAt),
+			new Column("updatedAt", SessionView::updatedAt), new Column("expiresAt", SessionView::expiresAt),
+			new Column("endedAt", SessionView::endedAt), new Column("endReason", SessionView::endReason),
+			new Column("pathwayId", SessionView::pathwayId), new Column("attempts", SessionView::attempts),
+			new Column("lastError", SessionView::lastError), new Column("nextAttemptAt", SessionView::nextAttemptAt),
+			new Column("endingSince", SessionView::endingSince), new Column("flaggedAt", SessionView::flaggedAt),
+			new Column("lastCheckedAt", SessionView::lastCheckedAt));
+
+	private final Writer out;
+
+	SessionCsv(Writer out) {
+		this.out = out;
+	}
+
+	void header() throws IOException {
+		line(COLUMNS.stream().map(Column::name).toList());
+	}
+
+	void row(SessionView session) throws IOException {
+		line(COLUMNS.stream().map((column) -> field(column.value().apply(session))).toList());
+	}
+
+	/** Sends what is written so far: the reader gets each page as soon as it is read. */
+	void flush() throws IOException {
+		this.out.flush();
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.out.close();
+	}
+
+	private void line(List<String> fields) throws IOException {
+		this.out.write(String.join(",", fields));
+		this.out.write("\r\n");
+	}
+
+	/**
+	 * One field: empty for null, neutralised if it could run as a formula, quoted if need
+	 * be.
+	 */
+	static String field(@Nullable Object value) {
+		if (value == null) {
+			return "";
+		}
+		String text = value.toString();
+		if (value instanceof CharSequence && !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0) {
+			text = "'" + text;
+		}
+		if (text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+			return '"' + text.replace("\"", "\"\"") + '"';
+		}
+		return text;
+	}
+
+	private record Column(String name, Function<SessionView, @Nullable Object> value) {
+	}
+
+}

@@ -1,0 +1,101 @@
+package dev.sessiongateway.security;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.sessiongateway.security.ConsoleSessions.ConsoleSession;
+import dev.sessiongateway.web.ProblemCode;
+import dev.sessiongateway.web.Problems;
+
+/**
+ * Authenticates ops console requests by their sign-in cookie, as the client that signed
+ * in. A request that changes anything (any method but GET, HEAD and OPTIONS) must also
+ * carry the sign-in's CSRF token in {@code X-CSRF-Token}, which another site's page can
+ * neither read nor send. Requests with a client key in a header are left to
+ * {@link ApiKeyAuthenticationFilter}, cookie or not.
+ */
+class ConsoleSessionFilter extends OncePerRequestFilter {
+
+	static final String COOKIE = "gateway_console";
+
+	static final String CSRF_HEADER = "X-CSRF-Token";
+
+	/**
+	 * The request attribute holding the console sign-in a request was authenticated by.
+	 */
+	static final String ATTRIBUTE = "dev.sessiongateway.security.ConsoleSession";
+
+	private final ConsoleSessions sessions;
+
+	ConsoleSessionFilter(ConsoleSessions sessions) {
+		this.sessions = sessions;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		String path = request.getRequestURI();
+		return !path.startsWith(ConsoleSignInController.PATH_SCOPE + "/")
+				|| path.equals(ConsoleSignInController.SIGN_IN_PATH)
+				|| ApiKeyAuthenticationFilter.presentedKey(request) != null;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String token = token(request);
+		Optional<ConsoleSession> session = (token != null) ? this.sessions.find(token) : Optional.empty();
+		if (session.isEmpty()) {
+			chain.doFilter(request, response);
+			return;
+		}
+		if (!isSafe(request.getMethod())) {
+			String presented = request.getHeader(CSRF_HEADER);
+			if (presented == null || !ConsoleSessions.isCsrfToken(session.get(), presented)) {
+				Problems.write(request, response, ProblemCode.FORBIDDEN,
+						"This console request lacks the sign-in's CSRF token (" + CSRF_HEADER + ").");
+				return;
+			}
+		}
+		GatewayClient client = session.get().client();
+		var authorities = client.roles().stream().map((role) -> new SimpleGrantedAuthority(role.authority())).toList();
+		var context = SecurityContextHolder.createEmptyContext();
+		context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(client, null, authorities));
+		SecurityContextHolder.setContext(context);
+		request.setAttribute(ATTRIBUTE, session.get());
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			SecurityContextHolder.clearContext();
+		}
+	}
+
+	static @Nullable String token(HttpServletRequest request) {
+		Cookie[] cookies = request.getCookies();
+		if (cookies != null) {
+			for (Cookie cookie : cookies) {
+				if (COOKIE.equals(cookie.getName()) && !cookie.getValue().isBlank()) {
+					return cookie.getValue();
+				}
+			}
+		}
+		return null;
+	}
+
+	private static boolean isSafe(String method) {
+		return "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method);
+	}
+
+}

@@ -1,0 +1,81 @@
+// Talking to the gateway: the console's own sign-in cookie travels with every request
+// (the browser adds it; no script can read it), and requests that change anything carry
+// the sign-in's CSRF token.
+
+let csrfToken = null;
+
+export function useCsrfToken(token) {
+	csrfToken = token;
+}
+
+/** The console's sign-in has ended (signed out, timed out, or the key was revoked). */
+export class SignedOut extends Error {
+}
+
+/** A refusal or failure, with the gateway's problem details when it sent them. */
+export class ApiError extends Error {
+	constructor(status, problem) {
+		const fields = (problem.errors || []).map((error) => `${error.field} ${error.message}`).join('; ');
+		super([problem.detail || `The gateway answered ${status}.`, fields].filter(Boolean).join(' '));
+		this.status = status;
+		this.problem = problem;
+	}
+}
+
+/** Sends a request; answers the response when it is a success. */
+export async function request(path, { method = 'GET', body, accept = 'application/json' } = {}) {
+	const headers = { Accept: accept };
+	if (body !== undefined) {
+		headers['Content-Type'] = 'application/json';
+	}
+	if (method !== 'GET' && csrfToken) {
+		headers['X-CSRF-Token'] = csrfToken;
+	}
+	let response;
+	try {
+		response = await fetch(path, {
+			method, headers, credentials: 'same-origin', cache: 'no-store',
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+	} catch (error) {
+		throw new ApiError(0, { detail: 'The gateway could not be reached.' });
+	}
+	if (response.status === 401) {
+		throw new SignedOut();
+	}
+	if (!response.ok) {
+		let problem = {};
+		try {
+			problem = await response.json();
+		} catch (error) {
+			// not a problem body: the status says it all
+		}
+		throw new ApiError(response.status, problem);
+	}
+	return response;
+}
+
+/** Sends a request and reads its JSON answer, with the status. */
+export async function json(path, options) {
+	const response = await request(path, options);
+	return { status: response.status, body: response.status === 204 ? null : await response.json() };
+}
+
+/** Signs in with an ops key. The key is sent in this one body and nowhere else. */
+export async function signIn(key) {
+	const response = await fetch('console/sign-in', {
+		method: 'POST', credentials: 'same-origin', cache: 'no-store',
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+		body: JSON.stringify({ key }),
+	});
+	if (!response.ok) {
+		let problem = {};
+		try {
+			problem = await response.json();
+		} catch (error) {
+			// the status says it all
+		}
+		throw new ApiError(response.status, problem);
+	}
+	return response.json();
+}

@@ -1,0 +1,251 @@
+package dev.sessiongateway.security;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import dev.sessiongateway.GatewayTestSupport;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Signing in to the ops console with an ops key: a cookie no script can read, a CSRF
+ * token that every state-changing request must carry, sign-ins kept in the database and
+ * ended there, and header keys working as before.
+ */
+class ConsoleSignInTests extends GatewayTestSupport {
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	/** A browser's sign-in: the cookie's token and the CSRF token the page was given. */
+	record Browser(String token, String csrfToken, HttpResponse<String> answer) {
+	}
+
+	@BeforeEach
+	void noSignIns() {
+		this.jdbc.update("delete from console_session");
+	}
+
+	private HttpResponse<String> call(String method, String path, Map<String, String> headers, @Nullable String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path));
+		headers.forEach(request::header);
+		request.method(method,
+				(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		try {
+			HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			assertNoSecretIn(method + " " + path, response.headers() + response.body());
+			return response;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private HttpResponse<String> signInAnswer(String key) {
+		return call("POST", "/ops/console/sign-in", Map.of("Content-Type", "application/json"),
+				"{\"key\":\"" + key + "\"}");
+	}
+
+	private Browser signIn() {
+		HttpResponse<String> answer = signInAnswer(OPS_KEY);
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+		String cookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
+		String token = cookie.substring("gateway_console=".length(), cookie.indexOf(';'));
+		return new Browser(token, json(answer).path("csrfToken").asString(), answer);
+	}
+
+	private HttpResponse<String> withCookie(String method, String path, Browser browser, @Nullable String csrfToken) {
+		Map<String, String> headers = (csrfToken != null)
+				? Map.of("Cookie", "gateway_console=" + browser.token(), "X-CSRF-Token", csrfToken)
+				: Map.of("Cookie", "gateway_console=" + browser.token());
+		return call(method, path, headers, null);
+	}
+
+	private Map<String, Object> row() {
+		return this.jdbc.queryForMap("select * from console_session");
+	}
+
+	@Test
+	void anOpsKeySignsInWithAnHttpOnlyStrictCookieScopedToOps() {
+		Browser browser = signIn();
+
+		String cookie = browser.answer().headers().firstValue("Set-Cookie").orElseThrow();
+		assertThat(cookie).startsWith("gateway_console=")
+			.contains("; Path=/ops")
+			.contains("; HttpOnly")
+			.contains("; SameSite=Strict")
+			.doesNotContain("Secure")
+			.doesNotContain("Max-Age");
+		assertThat(browser.token()).hasSizeGreaterThanOrEqualTo(43);
+		JsonNode body = json(browser.answer());
+		assertThat(body.path("client").asString()).isEqualTo("ops-team");
+		assertThat(body.path("csrfToken").asString()).isNotBlank().isNotEqualTo(browser.token());
+		assertThat(body.toString()).doesNotContain(browser.token());
+		assertThat(withCookie("GET", "/ops/console/session", browser, null).body())
+			.contains("\"csrfToken\":\"" + browser.csrfToken() + "\"");
+	}
+
+	@Test
+	void theDatabaseHoldsOnlyAHashOfTheTokenAndNeitherKeyNorCsrfToken() {
+		Browser browser = signIn();
+
+		Map<String, Object> row = row();
+		assertThat(row.get("token_sha256")).isEqualTo(HexFormat.of().formatHex(ClientKeys.sha256(browser.token())));
+		assertThat(row.get("client")).isEqualTo("ops-team");
+		assertThat(row.toString()).doesNotContain(browser.token()).doesNotContain(browser.csrfToken());
+		assertNoSecretIn("console_session", row.toString());
+	}
+
+	@Test
+	void theCookieAloneReadsOpsRoutesButNothingOutsideThem() {
+		Browser browser = signIn();
+		seedActive("pathors", "proj-a", "s-1", "orders-service");
+
+		assertThat(withCookie("GET", "/ops/sessions", browser, null).body()).contains("\"s-1\"");
+		assertThat(withCookie("GET", "/ops/sessions/stats", browser, null).statusCode()).isEqualTo(200);
+		assertProblem(withCookie("GET", "/actuator/prometheus", browser, null), 401, "UNAUTHENTICATED");
+		assertProblem(withCookie("GET", "/pathors/v1/projects/proj-a/sessions/s-1", browser, null), 401,
+				"UNAUTHENTICATED");
+	}
+
+	@Test
+	void aForgedForceEndWithoutTheCsrfTokenIsRefusedAndChangesNothing() {
+		Browser browser = signIn();
+		long id = seedActive("pathors", "proj-a", "s-1", "orders-service");
+		pathors.stubFor(delete(urlEqualTo("/v1/projects/proj-a/sessions"))
+			.willReturn(aResponse().withStatus(200).withBody("{\"success\":true}")));
+
+		assertProblem(withCookie("POST", "/ops/sessions/" + id + "/end", browser, null), 403, "FORBIDDEN");
+		assertProblem(withCookie("POST", "/ops/sessions/" + id + "/end", browser, "not-the-token"), 403, "FORBIDDEN");
+		assertProblem(withCookie("POST", "/ops/sessions/" + id + "/end", browser, browser.token()), 403, "FORBIDDEN");
+		assertThat(pathors.getAllServeEvents()).isEmpty();
+		assertThat(this.sessions.find(id).orElseThrow().getStatus()).hasToString("ACTIVE");
+
+		HttpResponse<String> ended = withCookie("POST", "/ops/sessions/" + id + "/end", browser, browser.csrfToken());
+
+		assertThat(ended.statusCode()).isEqualTo(200);
+		assertThat(json(ended).path("status").asString()).isEqualTo("ENDED");
+		JsonNode history = json(read("/ops/sessions/" + id, OPS_KEY)).path("history");
+		assertThat(history.get(history.size() - 2).path("actor").asString()).isEqualTo("ops:ops-team");
+	}
+
+	@Test
+	void aForgedSignOutIsRefusedAndTheSignInGoesOn() {
+		Browser browser = signIn();
+
+		assertProblem(withCookie("POST", "/ops/console/sign-out", browser, null), 403, "FORBIDDEN");
+
+		assertThat(withCookie("GET", "/ops/sessions", browser, null).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void signOutEndsTheSignInOnTheServerAndDropsTheCookie() {
+		Browser browser = signIn();
+
+		HttpResponse<String> out = withCookie("POST", "/ops/console/sign-out", browser, browser.csrfToken());
+
+		assertThat(out.statusCode()).isEqualTo(204);
+		assertThat(out.headers().firstValue("Set-Cookie"))
+			.hasValueSatisfying((cookie) -> assertThat(cookie).startsWith("gateway_console=;")
+				.contains("Max-Age=0")
+				.contains("Path=/ops"));
+		assertThat(this.jdbc.queryForObject("select count(*) from console_session", Long.class)).isZero();
+		assertProblem(withCookie("GET", "/ops/sessions", browser, null), 401, "UNAUTHENTICATED");
+		assertProblem(withCookie("GET", "/ops/console/session", browser, null), 401, "UNAUTHENTICATED");
+	}
+
+	@Test
+	void aWrongKeyAndAKeyWithoutTheOpsRoleCannotSignIn() {
+		HttpResponse<String> unknown = signInAnswer("not-a-key-anyone-has");
+		HttpResponse<String> service = signInAnswer(SERVICE_KEY);
+
+		assertProblem(unknown, 401, "UNAUTHENTICATED");
+		assertProblem(service, 403, "FORBIDDEN");
+		assertThat(unknown.headers().firstValue("Set-Cookie")).isEmpty();
+		assertThat(service.headers().firstValue("Set-Cookie")).isEmpty();
+		assertThat(this.jdbc.queryForObject("select count(*) from console_session", Long.class)).isZero();
+	}
+
+	@Test
+	void theKeyIsTakenOnlyFromAJsonBody() {
+		String form = "key=" + OPS_KEY;
+		HttpResponse<String> formPost = call("POST", "/ops/console/sign-in",
+				Map.of("Content-Type", "application/x-www-form-urlencoded"), form);
+		HttpResponse<String> textPost = call("POST", "/ops/console/sign-in", Map.of("Content-Type", "text/plain"),
+				"{\"key\":\"" + OPS_KEY + "\"}");
+		HttpResponse<String> inQuery = call("POST", "/ops/console/sign-in?key=" + OPS_KEY,
+				Map.of("Content-Type", "application/json"), "{}");
+
+		assertThat(formPost.statusCode()).isEqualTo(415);
+		assertThat(textPost.statusCode()).isEqualTo(415);
+		assertProblem(inQuery, 400, "VALIDATION_FAILED");
+		assertThat(this.jdbc.queryForObject("select count(*) from console_session", Long.class)).isZero();
+	}
+
+	@Test
+	void aSignInUnusedPastItsIdleTimeoutHasEnded() {
+		Browser browser = signIn();
+		this.jdbc.update("update console_session set idle_until = ?", Timestamp.from(Instant.now().minusSeconds(1)));
+
+		assertProblem(withCookie("GET", "/ops/sessions", browser, null), 401, "UNAUTHENTICATED");
+	}
+
+	@Test
+	void useMovesTheIdleTimeoutOnButNeverPastTheLifetime() {
+		Browser browser = signIn();
+		Instant soon = Instant.now().plus(Duration.ofMinutes(2));
+		this.jdbc.update("update console_session set idle_until = ?", Timestamp.from(soon));
+
+		assertThat(withCookie("GET", "/ops/sessions", browser, null).statusCode()).isEqualTo(200);
+		Instant moved = ((Timestamp) this.jdbc.queryForObject("select idle_until from console_session",
+				(rs, n) -> rs.getTimestamp(1)))
+			.toInstant();
+		assertThat(moved).isAfter(Instant.now().plus(Duration.ofMinutes(29)));
+
+		Instant end = Instant.now().plus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MICROS);
+		this.jdbc.update("update console_session set idle_until = ?, expires_at = ?", Timestamp.from(soon),
+				Timestamp.from(end));
+		assertThat(withCookie("GET", "/ops/sessions", browser, null).statusCode()).isEqualTo(200);
+		Instant capped = this.jdbc.queryForObject("select idle_until from console_session",
+				(rs, n) -> rs.getTimestamp(1).toInstant());
+		assertThat(capped).isEqualTo(end);
+	}
+
+	@Test
+	void aSignInWhoseKeyIsNoLongerConfiguredHasEnded() {
+		Browser browser = signIn();
+		this.jdbc.update("update console_session set key_ref = ?", "0".repeat(64));
+
+		assertProblem(withCookie("GET", "/ops/sessions", browser, null), 401, "UNAUTHENTICATED");
+		assertThat(this.jdbc.queryForObject("select count(*) from console_session", Long.class)).isZero();
+	}
+
+	@Test
+	void headerKeysWorkAsBeforeWithoutCsrfToken() {
+		long id = seedActive("pathors", "proj-a", "s-1", "orders-service");
+		pathors.stubFor(delete(urlEqualTo("/v1/projects/proj-a/sessions"))
+			.willReturn(aResponse().withStatus(200).withBody("{\"success\":true}")));
+
+		assertThat(read("/ops/sessions", OPS_KEY).statusCode()).isEqualTo(200);
+		HttpResponse<String> ended = send("POST", "/ops/sessions/" + id + "/end", OPS_KEY, null);
+
+		assertThat(ended.statusCode()).isEqualTo(200);
+		assertProblem(read("/ops/console/session", OPS_KEY), 401, "UNAUTHENTICATED");
+	}
+
+}
