@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusScrapeEndpoint;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.TestPropertySource;
@@ -47,6 +48,9 @@ class PrometheusMetricsTests extends GatewayTestSupport {
 
 	@Autowired
 	private SessionUpkeep upkeep;
+
+	@Autowired
+	private PrometheusScrapeEndpoint scrapeEndpoint;
 
 	/** The scrape, as series (name and labels) to value. */
 	private Map<String, Double> scrape() {
@@ -117,6 +121,7 @@ class PrometheusMetricsTests extends GatewayTestSupport {
 					|| name.startsWith("jdbc_connections") || name.endsWith("_active_seconds"));
 		assertThat(body).doesNotContain("metrics-s-1").doesNotContain("orders-service").doesNotContain("proj-a");
 		assertThat(body).contains("uri=\"/pathors/v1/projects/{projectId}/sessions\"");
+		assertThat(this.scrapeEndpoint).isInstanceOf(MetricsConfiguration.PlatformThreadScrape.class);
 		System.out.println("scrape after a few requests: " + body.length() + " bytes, " + body.lines().count()
 				+ " lines, " + help.size() + " meters");
 	}
