@@ -46,6 +46,8 @@ class PrometheusMetricsTests extends GatewayTestSupport {
 
 	private static final String PATHORS = "/pathors/v1/projects/proj-a/sessions";
 
+	private static final String SESSION_S1 = "/v1/projects/proj-a/sessions/metrics-s-1";
+
 	@Autowired
 	private SessionUpkeep upkeep;
 
@@ -103,6 +105,11 @@ class PrometheusMetricsTests extends GatewayTestSupport {
 		assertThat(open("metrics-s-1")).isEqualTo(201);
 		assertThat(end("metrics-s-1")).isEqualTo(200);
 		read("/ops/sessions?client=orders-service&sessionId=metrics-s-1", OPS_KEY);
+		pathors.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo(SESSION_S1))
+			.willReturn(aResponse().withStatus(200).withBody("{\"sessionId\":\"metrics-s-1\"}")));
+		read("/pathors" + SESSION_S1, SERVICE_KEY);
+		read("/nothing/metrics-random-path", SERVICE_KEY);
+		read("/pathors" + SESSION_S1, null);
 
 		String body = read("/actuator/prometheus", OPS_KEY).body();
 
@@ -119,7 +126,10 @@ class PrometheusMetricsTests extends GatewayTestSupport {
 					"resilience4j_circuitbreaker_state", "http_server_requests_seconds")
 			.noneMatch((name) -> name.startsWith("spring_security") || name.startsWith("tomcat_sessions")
 					|| name.startsWith("jdbc_connections") || name.endsWith("_active_seconds"));
-		assertThat(body).doesNotContain("metrics-s-1").doesNotContain("orders-service").doesNotContain("proj-a");
+		assertThat(body).doesNotContain("metrics-s-1")
+			.doesNotContain("metrics-random-path")
+			.doesNotContain("orders-service")
+			.doesNotContain("proj-a");
 		assertThat(body).contains("uri=\"/pathors/v1/projects/{projectId}/sessions\"");
 		assertThat(this.scrapeEndpoint).isInstanceOf(MetricsConfiguration.PlatformThreadScrape.class);
 		System.out.println("scrape after a few requests: " + body.length() + " bytes, " + body.lines().count()
