@@ -165,12 +165,7 @@ class SessionEnds {
 		long id = ending.id();
 		String name = provider.provider();
 		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(ending.scope(), ending.sessionId()));
-		SessionMeters.Attempt attempt = switch (outcome) {
-			case ProviderOutcome.Confirmed<R> confirmed -> SessionMeters.Attempt.CONFIRMED;
-			case ProviderOutcome.Refused<R> refused -> SessionMeters.Attempt.REFUSED;
-			case ProviderOutcome.Failed<R> failed -> SessionMeters.Attempt.FAILED;
-			case ProviderOutcome.Uncertain<R> uncertain -> SessionMeters.Attempt.FAILED;
-		};
+		SessionMeters.Attempt attempt = SessionMeters.Attempt.of(outcome);
 		this.meters.endAttempt(name, false, attempt);
 		if (requested) {
 			this.meters.endRequested(name, switch (attempt) {
@@ -218,12 +213,7 @@ class SessionEnds {
 	<R> EndAttempt attemptClaimed(ProviderSessions<R> provider, EndClaim claim) {
 		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(claim.scope(), claim.sessionId()));
 		Instant now = now();
-		this.meters.endAttempt(claim.provider(), true, switch (outcome) {
-			case ProviderOutcome.Confirmed<R> confirmed -> SessionMeters.Attempt.CONFIRMED;
-			case ProviderOutcome.Refused<R> refused -> SessionMeters.Attempt.REFUSED;
-			case ProviderOutcome.Failed<R> failed -> SessionMeters.Attempt.FAILED;
-			case ProviderOutcome.Uncertain<R> uncertain -> SessionMeters.Attempt.FAILED;
-		});
+		this.meters.endAttempt(claim.provider(), true, SessionMeters.Attempt.of(outcome));
 		return switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> this.store.change(claim.id(), (session, history) -> {
 				if (session.getStatus() != SessionStatus.ENDING) {

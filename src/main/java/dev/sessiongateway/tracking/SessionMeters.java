@@ -52,7 +52,16 @@ final class SessionMeters {
 	/** What a provider said to one end call. */
 	enum Attempt {
 
-		CONFIRMED, REFUSED, FAILED
+		CONFIRMED, REFUSED, FAILED;
+
+		static Attempt of(ProviderOutcome<?> outcome) {
+			return switch (outcome) {
+				case ProviderOutcome.Confirmed<?> confirmed -> CONFIRMED;
+				case ProviderOutcome.Refused<?> refused -> REFUSED;
+				case ProviderOutcome.Failed<?> failed -> FAILED;
+				case ProviderOutcome.Uncertain<?> uncertain -> FAILED;
+			};
+		}
 
 	}
 
