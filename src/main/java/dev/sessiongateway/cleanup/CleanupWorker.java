@@ -196,13 +196,15 @@ class CleanupWorker implements SmartLifecycle {
 	}
 
 	private void attempt(EndClaim claim) {
-		try {
-			this.upkeep.attempt(claim);
-		}
-		catch (RuntimeException ex) {
-			// the row stays claimed until its lease runs out, then it is tried again
-			warn("the end of " + claim.provider() + " session row " + claim.id(), ex);
-		}
+		BackgroundIds.run(() -> {
+			try {
+				this.upkeep.attempt(claim);
+			}
+			catch (RuntimeException ex) {
+				// the row stays claimed until its lease runs out, then it is tried again
+				warn("the end of " + claim.provider() + " session row " + claim.id(), ex);
+			}
+		});
 	}
 
 	private void pause(Duration duration) {
@@ -253,7 +255,7 @@ class CleanupWorker implements SmartLifecycle {
 			}
 			this.dueAt = now + this.interval.toNanos();
 			try {
-				int done = this.work.getAsInt();
+				int done = BackgroundIds.call(this.work);
 				if (this.failing) {
 					log.info("background {} works again", this.name);
 					this.failing = false;

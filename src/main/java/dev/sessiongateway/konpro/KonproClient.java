@@ -34,15 +34,17 @@ class KonproClient implements DisposableBean {
 	}
 
 	UpstreamResponse create(byte[] body) {
-		return this.upstream.exchange(HttpMethod.POST, "/v1/widget/sessions", this.auth, body);
+		return this.upstream.exchange("create", HttpMethod.POST, "/v1/widget/sessions", this.auth, body);
 	}
 
 	UpstreamResponse get(String sessionId) {
-		return this.upstream.exchange(HttpMethod.GET, "/v1/widget/sessions/{sessionId}", this.auth, null, sessionId);
+		return this.upstream.exchange("get", HttpMethod.GET, "/v1/widget/sessions/{sessionId}", this.auth, null,
+				sessionId);
 	}
 
 	UpstreamResponse end(String sessionId) {
-		return this.upstream.exchange(HttpMethod.DELETE, "/v1/widget/sessions/{sessionId}", this.auth, null, sessionId);
+		return this.upstream.exchange("end", HttpMethod.DELETE, "/v1/widget/sessions/{sessionId}", this.auth, null,
+				sessionId);
 	}
 
 	@Override

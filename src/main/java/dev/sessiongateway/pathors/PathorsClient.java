@@ -36,25 +36,25 @@ class PathorsClient implements DisposableBean {
 	}
 
 	UpstreamResponse create(String projectId, byte[] body) {
-		return this.upstream.exchange(HttpMethod.POST, "/v1/projects/{projectId}/sessions", auth(projectId), body,
-				projectId);
+		return this.upstream.exchange("create", HttpMethod.POST, "/v1/projects/{projectId}/sessions", auth(projectId),
+				body, projectId);
 	}
 
 	/** Ends a session: a DELETE whose JSON body carries the session id. */
 	UpstreamResponse end(String projectId, String sessionId) {
 		byte[] body = JSON.writeValueAsBytes(Map.of("session_id", sessionId));
-		return this.upstream.exchange(HttpMethod.DELETE, "/v1/projects/{projectId}/sessions", auth(projectId), body,
-				projectId);
-	}
-
-	UpstreamResponse terminate(String projectId, byte[] body) {
-		return this.upstream.exchange(HttpMethod.POST, "/v1/projects/{projectId}/sessions/terminate", auth(projectId),
+		return this.upstream.exchange("end", HttpMethod.DELETE, "/v1/projects/{projectId}/sessions", auth(projectId),
 				body, projectId);
 	}
 
+	UpstreamResponse terminate(String projectId, byte[] body) {
+		return this.upstream.exchange("terminate", HttpMethod.POST, "/v1/projects/{projectId}/sessions/terminate",
+				auth(projectId), body, projectId);
+	}
+
 	UpstreamResponse get(String projectId, String sessionId) {
-		return this.upstream.exchange(HttpMethod.GET, "/v1/projects/{projectId}/sessions/{sessionId}", auth(projectId),
-				null, projectId, sessionId);
+		return this.upstream.exchange("get", HttpMethod.GET, "/v1/projects/{projectId}/sessions/{sessionId}",
+				auth(projectId), null, projectId, sessionId);
 	}
 
 	private java.util.function.Consumer<HttpHeaders> auth(String projectId) {

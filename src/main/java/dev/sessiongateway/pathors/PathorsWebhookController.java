@@ -8,7 +8,10 @@ import java.time.OffsetDateTime;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -60,12 +63,19 @@ class PathorsWebhookController {
 
 	private final byte @Nullable [] expectedAuthorization;
 
-	private final MeterRegistry meters;
+	/** Deliveries by outcome: tracked, unknown, ignored, refused, invalid. */
+	private final Map<String, Counter> deliveries;
 
 	PathorsWebhookController(SessionTracker tracker, Clock clock, PathorsProperties properties, MeterRegistry meters) {
 		this.tracker = tracker;
 		this.clock = clock;
-		this.meters = meters;
+		this.deliveries = Stream.of("tracked", "unknown", "ignored", "refused", "invalid")
+			.collect(Collectors.toUnmodifiableMap((outcome) -> outcome,
+					(outcome) -> Counter.builder("gateway.webhooks.deliveries")
+						.description("Webhook deliveries by outcome: tracked, unknown (a session never tracked), "
+								+ "ignored (not an end event), refused (wrong secret), invalid (bad body)")
+						.tags("provider", PathorsSessions.PROVIDER, "outcome", outcome)
+						.register(meters)));
 		String secret = properties.webhookSecret();
 		this.expectedAuthorization = (secret != null && !secret.isBlank())
 				? ("Bearer " + secret).getBytes(StandardCharsets.UTF_8) : null;
@@ -99,21 +109,31 @@ class PathorsWebhookController {
 					required = false) @Nullable String authorization,
 			@RequestBody(required = false) byte @Nullable [] body) {
 		if (!authorized(authorization)) {
+			count("refused");
 			throw new ProblemException(ProblemCode.UNAUTHENTICATED, "The webhook secret is missing or wrong.");
 		}
-		PathorsRequests.projectId(projectId);
-		ObjectNode event = JsonRequests.readObject(body);
-		String type = JsonRequests.optionalString(event, "event", 64);
-		String sessionId = JsonRequests.optionalString(event, "sessionId", JsonRequests.MAX_ID_LENGTH);
+		ObjectNode event;
+		String type;
+		String sessionId;
+		try {
+			PathorsRequests.projectId(projectId);
+			event = JsonRequests.readObject(body);
+			type = JsonRequests.optionalString(event, "event", 64);
+			sessionId = JsonRequests.optionalString(event, "sessionId", JsonRequests.MAX_ID_LENGTH);
+		}
+		catch (ProblemException ex) {
+			count("invalid");
+			throw ex;
+		}
 		if (type == null || !ENDING_EVENTS.contains(type) || sessionId == null) {
-			this.meters.counter("gateway.webhooks.ignored", "provider", PathorsSessions.PROVIDER).increment();
+			count("ignored");
 			return ResponseEntity.ok(Map.of("received", true, "tracked", false));
 		}
 		SessionKey key = new SessionKey(PathorsSessions.PROVIDER, projectId, sessionId);
 		boolean tracked = this.tracker.endedAtProvider(key, happenedAt(event.get("timestamp")),
 				EndReason.PROVIDER_ENDED);
+		count(tracked ? "tracked" : "unknown");
 		if (!tracked) {
-			this.meters.counter("gateway.webhooks.unknown.sessions", "provider", PathorsSessions.PROVIDER).increment();
 			log.debug("webhook {} for a session that is not live here", type);
 		}
 		return ResponseEntity.ok(Map.of("received", true, "tracked", tracked));
@@ -137,6 +157,10 @@ class PathorsWebhookController {
 			log.debug("webhook timestamp not readable; using the time it arrived");
 		}
 		return this.clock.instant();
+	}
+
+	private void count(String outcome) {
+		this.deliveries.get(outcome).increment();
 	}
 
 	private boolean authorized(@Nullable String authorization) {

@@ -14,6 +14,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.sessiongateway.web.AccessLog;
 import dev.sessiongateway.web.ProblemCode;
 import dev.sessiongateway.web.Problems;
 
@@ -53,6 +54,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 			Problems.write(request, response, ProblemCode.UNAUTHENTICATED, "The client key is not valid.");
 			return;
 		}
+		AccessLog.client(request, client.name());
 		var authorities = client.roles().stream().map((role) -> new SimpleGrantedAuthority(role.authority())).toList();
 		var authentication = UsernamePasswordAuthenticationToken.authenticated(client, null, authorities);
 		var context = SecurityContextHolder.createEmptyContext();

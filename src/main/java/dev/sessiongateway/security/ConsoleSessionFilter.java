@@ -16,6 +16,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.sessiongateway.security.ConsoleSessions.ConsoleSession;
+import dev.sessiongateway.web.AccessLog;
 import dev.sessiongateway.web.ProblemCode;
 import dev.sessiongateway.web.Problems;
 
@@ -69,6 +70,7 @@ class ConsoleSessionFilter extends OncePerRequestFilter {
 			}
 		}
 		GatewayClient client = session.get().client();
+		AccessLog.client(request, client.name());
 		var authorities = client.roles().stream().map((role) -> new SimpleGrantedAuthority(role.authority())).toList();
 		var context = SecurityContextHolder.createEmptyContext();
 		context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(client, null, authorities));

@@ -34,7 +34,7 @@ class SessionEnds {
 
 	private final RetryPolicy retries;
 
-	private final MeterRegistry meters;
+	private final SessionMeters meters;
 
 	SessionEnds(SessionStore store, Clock clock, TrackingProperties properties, RetryPolicy retries,
 			MeterRegistry meters) {
@@ -42,7 +42,7 @@ class SessionEnds {
 		this.clock = clock;
 		this.properties = properties;
 		this.retries = retries;
-		this.meters = meters;
+		this.meters = new SessionMeters(meters);
 	}
 
 	/** How asking for an end left the row. */
@@ -82,6 +82,7 @@ class SessionEnds {
 				Start start = start(provider, live.get().getId(), actor, reason);
 				if (start instanceof Start.NotLive notLive) {
 					// another party ended the session between the look and the change
+					this.meters.endRequested(provider.provider(), SessionMeters.End.ALREADY_ENDED);
 					return new EndResult.Settled<>(key.sessionId(), notLive.status());
 				}
 				return finish(provider, start);
@@ -101,16 +102,26 @@ class SessionEnds {
 
 	Optional<EndResult<?>> endRow(ProviderSessions<?> provider, long id, String actor, EndReason reason) {
 		Start start = start(provider, id, actor, reason);
-		return (start instanceof Start.NotLive) ? Optional.empty() : Optional.of(finish(provider, start));
+		if (start instanceof Start.NotLive) {
+			this.meters.endRequested(provider.provider(), SessionMeters.End.ALREADY_ENDED);
+			return Optional.empty();
+		}
+		return Optional.of(finish(provider, start));
 	}
 
 	private <R> EndResult<R> finish(ProviderSessions<R> provider, Start start) {
 		return switch (start) {
-			case Start.Ending ending -> attempt(provider, ending);
-			case Start.WhileOpening opening -> new EndResult.Pending<>(opening.id(), opening.sessionId(),
-					"The session is still opening; the gateway ends it as soon as the open resolves.");
-			case Start.Underway underway -> new EndResult.Pending<>(underway.id(), underway.sessionId(),
-					"An end of this session is already under way; the gateway keeps trying until the provider confirms.");
+			case Start.Ending ending -> attempt(provider, ending, true);
+			case Start.WhileOpening opening -> {
+				this.meters.endRequested(provider.provider(), SessionMeters.End.PENDING);
+				yield new EndResult.Pending<>(opening.id(), opening.sessionId(),
+						"The session is still opening; the gateway ends it as soon as the open resolves.");
+			}
+			case Start.Underway underway -> {
+				this.meters.endRequested(provider.provider(), SessionMeters.End.PENDING);
+				yield new EndResult.Pending<>(underway.id(), underway.sessionId(),
+						"An end of this session is already under way; the gateway keeps trying until the provider confirms.");
+			}
 			case Start.NotLive notLive -> throw new IllegalStateException("not live");
 		};
 	}
@@ -161,7 +172,7 @@ class SessionEnds {
 		if (row.getStatus() != SessionStatus.ENDING || row.getSessionId() == null) {
 			return new EndResult.Settled<>(row.getSessionId(), row.getStatus());
 		}
-		return attempt(provider, new Start.Ending(id, row.getScope(), row.getSessionId(), null));
+		return attempt(provider, new Start.Ending(id, row.getScope(), row.getSessionId(), null), false);
 	}
 
 	/**
@@ -185,19 +196,33 @@ class SessionEnds {
 			Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
 			return new EndResult.Settled<>(row.getSessionId(), notLive.status());
 		}
-		return finish(provider, start);
+		return (start instanceof Start.Ending ending) ? attempt(provider, ending, false) : finish(provider, start);
 	}
 
-	private <R> EndResult<R> attempt(ProviderSessions<R> provider, Start.Ending ending) {
+	/**
+	 * The in-line end call; {@code requested}: a caller or ops asked for this end, and
+	 * waits for its outcome.
+	 */
+	private <R> EndResult<R> attempt(ProviderSessions<R> provider, Start.Ending ending, boolean requested) {
 		long id = ending.id();
+		String name = provider.provider();
 		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(ending.scope(), ending.sessionId()));
+		SessionMeters.Attempt attempt = SessionMeters.Attempt.of(outcome);
+		this.meters.endAttempt(name, false, attempt);
+		if (requested) {
+			this.meters.endRequested(name, switch (attempt) {
+				case CONFIRMED -> SessionMeters.End.ENDED;
+				case REFUSED -> SessionMeters.End.REFUSED;
+				case FAILED -> SessionMeters.End.PENDING;
+			});
+		}
 		return switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> {
 				endedByProvider(id, null);
 				yield new EndResult.Answered<>(confirmed.reply());
 			}
 			case ProviderOutcome.Refused<R> refused -> {
-				refused(id, ending.movedAt(), provider.provider() + " refused the end");
+				refused(id, ending.movedAt(), name + " refused the end");
 				yield new EndResult.Answered<>(refused.reply());
 			}
 			case ProviderOutcome.Failed<R> failed -> pending(ending, failed.failure(), failed.retryAfter());
@@ -230,6 +255,7 @@ class SessionEnds {
 	<R> EndAttempt attemptClaimed(ProviderSessions<R> provider, EndClaim claim) {
 		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(claim.scope(), claim.sessionId()));
 		Instant now = now();
+		this.meters.endAttempt(claim.provider(), true, SessionMeters.Attempt.of(outcome));
 		return switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> this.store.change(claim.id(), (session, history) -> {
 				if (session.getStatus() != SessionStatus.ENDING) {
@@ -284,7 +310,7 @@ class SessionEnds {
 	}
 
 	private void warnFlagged(String provider, long id, int attempts, String error) {
-		this.meters.counter("gateway.sessions.end.flagged", "provider", provider).increment();
+		this.meters.flagged(provider);
 		log.warn(
 				"{} session row {} is still not ended after {} ({} attempts, last error: {}); "
 						+ "it is flagged for a human and keeps being retried",
@@ -371,12 +397,9 @@ class SessionEnds {
 		boolean repeat = this.store.everTracked(key);
 		Instant now = now();
 		long id = this.store.insertUntrackedEnd(key, actor, now, now.plus(provider.longestCall()));
-		this.meters
-			.counter(repeat ? "gateway.sessions.repeat.ends" : "gateway.sessions.untracked.ends", "provider",
-					key.provider())
-			.increment();
+		this.meters.untrackedEnd(key.provider(), repeat);
 		log.info("ending {} {} session", repeat ? "an already ended" : "an untracked", key.provider());
-		return attempt(provider, new Start.Ending(id, key.scope(), key.sessionId(), null));
+		return attempt(provider, new Start.Ending(id, key.scope(), key.sessionId(), null), true);
 	}
 
 	private Instant now() {

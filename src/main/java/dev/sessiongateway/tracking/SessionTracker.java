@@ -31,7 +31,7 @@ public class SessionTracker {
 
 	private final Clock clock;
 
-	private final MeterRegistry meters;
+	private final SessionMeters meters;
 
 	private final ConfiguredProviders providers;
 
@@ -40,7 +40,7 @@ public class SessionTracker {
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
-		this.meters = meters;
+		this.meters = new SessionMeters(meters);
 		this.providers = providers;
 	}
 
@@ -59,23 +59,35 @@ public class SessionTracker {
 	 * @throws RuntimeException the provider's failure, as the port reported it
 	 */
 	public <R> R open(ProviderSessions<R> provider, OpenIntent intent, String client) {
-		long id = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now());
+		long id;
+		try {
+			id = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now());
+		}
+		catch (SessionAlreadyActiveException ex) {
+			this.meters.opened(provider.provider(), SessionMeters.Open.DUPLICATE);
+			throw ex;
+		}
 		ProviderOutcome<R> outcome = call(() -> provider.open(intent));
 		switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> {
 				confirmOpen(provider, id, confirmed.facts());
+				this.meters.opened(provider.provider(), SessionMeters.Open.CONFIRMED);
 				return confirmed.reply();
 			}
 			case ProviderOutcome.Refused<R> refused -> {
+				this.meters.opened(provider.provider(), SessionMeters.Open.REFUSED);
 				failOpen(id, provider.provider() + " refused the create");
 				return refused.reply();
 			}
 			case ProviderOutcome.Failed<R> failed -> {
+				this.meters.opened(provider.provider(), SessionMeters.Open.FAILED);
 				failOpen(id, ProviderOutcome.describe(failed.failure()));
 				throw failed.failure();
 			}
 			case ProviderOutcome.Uncertain<R> uncertain -> {
-				settleUncertainOpen(id, uncertain.sessionId(), ProviderOutcome.describe(uncertain.failure()));
+				this.meters.opened(provider.provider(), SessionMeters.Open.UNCERTAIN);
+				settleUncertainOpen(provider.provider(), id, uncertain.sessionId(),
+						ProviderOutcome.describe(uncertain.failure()));
 				throw uncertain.failure();
 			}
 		}
@@ -89,7 +101,9 @@ public class SessionTracker {
 		catch (RuntimeException ex) {
 			log.error("{} confirmed session row {} but the gateway could not record it; ending it at the provider",
 					provider.provider(), id, ex);
-			settleUncertainOpen(id, facts.sessionId(), "the confirmed create could not be recorded");
+			this.meters.opened(provider.provider(), SessionMeters.Open.UNCERTAIN);
+			settleUncertainOpen(provider.provider(), id, facts.sessionId(),
+					"the confirmed create could not be recorded");
 			throw (ex instanceof TrackingUnavailableException unavailable) ? unavailable
 					: new TrackingUnavailableException("the confirmed create could not be recorded", ex);
 		}
@@ -140,7 +154,6 @@ public class SessionTracker {
 				history.accept(session.failOpen(error, now()));
 				return true;
 			});
-			this.meters.counter("gateway.sessions.open.failed").increment();
 		}
 		catch (RuntimeException ex) {
 			log.error("could not record the failed open of session row {}; recovery will settle it", id, ex);
@@ -152,7 +165,7 @@ public class SessionTracker {
 	 * (COMPENSATION); without one nothing can be ended, so it is recorded FAILED and
 	 * counted.
 	 */
-	private void settleUncertainOpen(long id, @Nullable String sessionId, String error) {
+	private void settleUncertainOpen(String provider, long id, @Nullable String sessionId, String error) {
 		try {
 			boolean compensated = this.store.change(id, (session, history) -> {
 				if (session.getStatus() != SessionStatus.OPENING) {
@@ -165,8 +178,7 @@ public class SessionTracker {
 				history.accept(session.compensate(sessionId, error, now()));
 				return true;
 			});
-			this.meters.counter("gateway.sessions.open.uncertain", "action", compensated ? "compensate" : "failed")
-				.increment();
+			this.meters.openUncertain(provider, compensated);
 		}
 		catch (RuntimeException ex) {
 			log.error("could not record the uncertain open of session row {}; recovery will settle it", id, ex);

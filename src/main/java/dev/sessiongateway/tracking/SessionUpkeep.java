@@ -50,7 +50,7 @@ public class SessionUpkeep {
 
 	private final Clock clock;
 
-	private final MeterRegistry meters;
+	private final SessionMeters meters;
 
 	private final ConfiguredProviders providers;
 
@@ -59,7 +59,7 @@ public class SessionUpkeep {
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
-		this.meters = meters;
+		this.meters = new SessionMeters(meters);
 		this.providers = providers;
 	}
 
@@ -85,12 +85,7 @@ public class SessionUpkeep {
 					claim.provider());
 			return EndAttempt.LEFT;
 		}
-		EndAttempt attempt = this.ends.attemptClaimed(provider, claim);
-		this.meters
-			.counter("gateway.sessions.end.background", "provider", claim.provider(), "outcome",
-					attempt.name().toLowerCase(java.util.Locale.ROOT))
-			.increment();
-		return attempt;
+		return this.ends.attemptClaimed(provider, claim);
 	}
 
 	/**
@@ -115,10 +110,7 @@ public class SessionUpkeep {
 						return true;
 					});
 			for (boolean each : compensated) {
-				this.meters
-					.counter("gateway.sessions.open.abandoned", "provider", provider, "action",
-							each ? "compensate" : "failed")
-					.increment();
+				this.meters.openAbandoned(provider, each);
 			}
 			if (!compensated.isEmpty()) {
 				log.warn(
@@ -145,8 +137,7 @@ public class SessionUpkeep {
 					return true;
 				});
 		if (!ended.isEmpty()) {
-			this.meters.counter("gateway.sessions.expired", "provider", provider, "reason", "max_age")
-				.increment(ended.size());
+			this.meters.expired(provider, true, ended.size());
 		}
 		return ended.size();
 	}
@@ -163,9 +154,7 @@ public class SessionUpkeep {
 					history.accept(session.expire(now));
 					return session.getProvider();
 				});
-		expired.forEach((provider) -> this.meters
-			.counter("gateway.sessions.expired", "provider", provider, "reason", "provider_expiry")
-			.increment());
+		expired.forEach((provider) -> this.meters.expired(provider, false, 1));
 		return expired.size();
 	}
 
@@ -181,7 +170,7 @@ public class SessionUpkeep {
 			purged += this.store.purge(status, before, batch);
 		}
 		if (purged > 0) {
-			this.meters.counter("gateway.sessions.purged").increment(purged);
+			this.meters.purged(purged);
 		}
 		return purged;
 	}
@@ -211,8 +200,7 @@ public class SessionUpkeep {
 				case ProviderOutcome.Failed<?> failed -> "failed";
 				case ProviderOutcome.Uncertain<?> uncertain -> "failed";
 			};
-			this.meters.counter("gateway.sessions.reconciled", "provider", session.getProvider(), "outcome", result)
-				.increment();
+			this.meters.reconciled(session.getProvider(), result);
 			if (result.equals("over")) {
 				over++;
 			}

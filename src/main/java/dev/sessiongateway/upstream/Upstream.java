@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +12,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,10 +24,15 @@ import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
+import dev.sessiongateway.web.RequestIds;
+
 /**
  * One provider's outbound HTTP: a {@link RestClient} over a pooled Apache HttpClient that
  * follows no redirects and retries nothing by itself, plus the classification of every
  * failure into an {@link UpstreamException}. Path ids always travel as URI variables.
+ * Every call carries the request id of the work it is part of in {@code X-Request-Id} (a
+ * new one when that work has none), is timed by operation and outcome, and a failed call
+ * logs its cause in one line.
  */
 public final class Upstream implements AutoCloseable {
 
@@ -45,9 +50,10 @@ public final class Upstream implements AutoCloseable {
 
 	private final ProviderGuards guards;
 
-	private final MeterRegistry meters;
+	private final UpstreamMeters meters;
 
-	private final AtomicLong lastDeprecationWarning = new AtomicLong();
+	/** Where the provider is, as failure lines name it. */
+	private final String host;
 
 	private final List<String> secrets;
 
@@ -60,7 +66,9 @@ public final class Upstream implements AutoCloseable {
 			Collection<String> secrets, RequestBudgets budgets) {
 		this.settings = settings;
 		this.secrets = secrets.stream().filter((secret) -> !secret.isBlank()).toList();
-		this.meters = meters;
+		this.meters = new UpstreamMeters(meters, settings.name());
+		this.host = settings.baseUrl().getHost()
+				+ ((settings.baseUrl().getPort() != -1) ? ":" + settings.baseUrl().getPort() : "");
 		this.budget = budgets.budget(settings.name().toLowerCase(java.util.Locale.ROOT), settings.rateLimitPerMinute());
 		this.guards = new ProviderGuards(settings, meters);
 		this.httpClient = PooledHttpClients.create(settings);
@@ -79,6 +87,8 @@ public final class Upstream implements AutoCloseable {
 	/**
 	 * Sends one request and returns a 2xx answer or a 4xx answer about the caller's
 	 * request.
+	 * @param operation what the call does ({@code create}, {@code end}...), as its meters
+	 * and log lines name it
 	 * @param method the HTTP method
 	 * @param uriTemplate the path below the base URL, with {@code {placeholders}}
 	 * @param headers sets the request's credentials
@@ -86,27 +96,78 @@ public final class Upstream implements AutoCloseable {
 	 * @param uriVariables the values for the placeholders, encoded as path segments
 	 * @throws UpstreamException for every other outcome
 	 */
-	public UpstreamResponse exchange(HttpMethod method, String uriTemplate, Consumer<HttpHeaders> headers,
-			byte @Nullable [] body, Object... uriVariables) {
+	public UpstreamResponse exchange(String operation, HttpMethod method, String uriTemplate,
+			Consumer<HttpHeaders> headers, byte @Nullable [] body, Object... uriVariables) {
+		UpstreamMeters.Operation meters = this.meters.operation(operation);
 		long wait = takeFromBudget();
 		if (wait > 0) {
-			this.meters.counter("gateway.upstream.limited", "provider", this.settings.name()).increment();
+			this.meters.limited();
 			throw new UpstreamException(UpstreamException.Kind.LOCAL_LIMIT,
 					"The gateway's request budget for " + this.settings.name() + " is used up.", wait);
 		}
+		String requestId = RequestIds.current();
+		boolean ownId = requestId == null;
+		if (ownId) {
+			requestId = RequestIds.next();
+			MDC.put(RequestIds.MDC_KEY, requestId);
+		}
+		String id = requestId;
 		try {
-			return this.guards.call(() -> UpstreamFailures.checkStatus(this.settings,
-					send(method, uriTemplate, headers, body, uriVariables)));
+			return this.guards.call(() -> call(meters, method, uriTemplate, (request) -> {
+				headers.accept(request);
+				request.set(RequestIds.HEADER, id);
+			}, body, uriVariables));
 		}
 		catch (UpstreamException ex) {
 			if (ex.kind() == UpstreamException.Kind.CIRCUIT_OPEN) {
-				this.meters.counter("gateway.upstream.circuit.refused", "provider", this.settings.name()).increment();
+				this.meters.circuitRefused();
 			}
 			else if (ex.kind() == UpstreamException.Kind.LOCAL_LIMIT) {
-				this.meters.counter("gateway.upstream.limited", "provider", this.settings.name()).increment();
+				this.meters.limited();
 			}
 			throw ex;
 		}
+		finally {
+			if (ownId) {
+				MDC.remove(RequestIds.MDC_KEY);
+			}
+		}
+	}
+
+	/** One call that goes out: timed, and its failure classified and logged. */
+	private UpstreamResponse call(UpstreamMeters.Operation operation, HttpMethod method, String uriTemplate,
+			Consumer<HttpHeaders> headers, byte @Nullable [] body, Object[] uriVariables) {
+		long started = System.nanoTime();
+		UpstreamException failure;
+		String cause;
+		try {
+			UpstreamResponse response = UpstreamFailures.checkStatus(this.settings,
+					send(operation, method, uriTemplate, headers, body, uriVariables));
+			operation.answered(response, started);
+			return response;
+		}
+		catch (ResourceAccessException ex) {
+			failure = UpstreamFailures.classify(this.settings, ex.getCause());
+			cause = UpstreamFailures.cause(this.settings, ex.getCause());
+		}
+		catch (UpstreamException ex) {
+			failure = ex;
+			cause = String.valueOf(ex.getMessage());
+		}
+		catch (RuntimeException ex) {
+			// RestClientException, an unparsable header, any other surprise while
+			// reading: the request went out, so the provider may have acted.
+			failure = new UpstreamException(UpstreamException.Kind.MALFORMED,
+					this.settings.name() + " sent a reply the gateway could not read.");
+			cause = "a reply the gateway could not read (" + ex.getClass().getSimpleName() + ")";
+		}
+		operation.failed(failure.kind(), started);
+		if (failure.kind() != UpstreamException.Kind.REJECTED_CREDENTIALS) {
+			// refused credentials are logged as an error where they are recognised
+			log.warn("{} {} call to {} failed after {} ms: {}", this.settings.name(), operation.name(), this.host,
+					(System.nanoTime() - started) / 1_000_000, cause);
+		}
+		throw failure;
 	}
 
 	/** A budget that cannot be read (its database is down) lets no request go. */
@@ -120,8 +181,8 @@ public final class Upstream implements AutoCloseable {
 		}
 	}
 
-	private UpstreamResponse send(HttpMethod method, String uriTemplate, Consumer<HttpHeaders> headers,
-			byte @Nullable [] body, Object[] uriVariables) {
+	private UpstreamResponse send(UpstreamMeters.Operation operation, HttpMethod method, String uriTemplate,
+			Consumer<HttpHeaders> headers, byte @Nullable [] body, Object[] uriVariables) {
 		RestClient.RequestBodySpec request = this.rest.method(method)
 			.uri(uriTemplate, uriVariables)
 			.headers(headers)
@@ -129,27 +190,11 @@ public final class Upstream implements AutoCloseable {
 		if (body != null) {
 			request.contentType(MediaType.APPLICATION_JSON).body(body);
 		}
-		try {
-			return request.exchange((req, res) -> read(res), true);
-		}
-		catch (ResourceAccessException ex) {
-			throw UpstreamFailures.classify(this.settings, ex.getCause());
-		}
-		catch (UpstreamException ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			// RestClientException, an unparsable header, any other surprise while
-			// reading:
-			// the request went out, so the provider may have acted.
-			log.debug("{} reply could not be read: {}", this.settings.name(), ex.getClass().getName());
-			throw new UpstreamException(UpstreamException.Kind.MALFORMED,
-					this.settings.name() + " sent a reply the gateway could not read.");
-		}
+		return request.exchange((req, res) -> read(operation, res), true);
 	}
 
-	private UpstreamResponse read(ClientHttpResponse response) throws IOException {
-		noticeDeprecation(response.getHeaders());
+	private UpstreamResponse read(UpstreamMeters.Operation operation, ClientHttpResponse response) throws IOException {
+		this.meters.noticeDeprecation(operation, response.getHeaders());
 		// An unparsable Content-Type throws here, and is read as a malformed reply.
 		MediaType contentType = response.getHeaders().getContentType();
 		long limit = this.settings.maxResponseSize().toBytes();
@@ -163,7 +208,7 @@ public final class Upstream implements AutoCloseable {
 			int status = response.getStatusCode().value();
 			boolean withheld = namesASecret(bytes) || (status >= 400 && bytes.length > 0 && !isJson(bytes));
 			if (withheld) {
-				this.meters.counter("gateway.upstream.withheld", "provider", this.settings.name()).increment();
+				this.meters.withheld();
 				bytes = new byte[0];
 			}
 			return new UpstreamResponse(status, (contentType != null) ? contentType.toString() : null, bytes, withheld);
@@ -187,25 +232,6 @@ public final class Upstream implements AutoCloseable {
 		catch (JacksonException ex) {
 			return false;
 		}
-	}
-
-	private void noticeDeprecation(HttpHeaders headers) {
-		String deprecation = headers.getFirst("Deprecation");
-		String sunset = headers.getFirst("Sunset");
-		if (deprecation == null && sunset == null) {
-			return;
-		}
-		this.meters.counter("gateway.upstream.deprecation.notices", "provider", this.settings.name()).increment();
-		long now = System.currentTimeMillis();
-		long last = this.lastDeprecationWarning.get();
-		if (now - last > 60_000 && this.lastDeprecationWarning.compareAndSet(last, now)) {
-			log.warn("{} marks an API the gateway uses as deprecated (Deprecation: {}, Sunset: {})",
-					this.settings.name(), printable(deprecation), printable(sunset));
-		}
-	}
-
-	private static @Nullable String printable(@Nullable String value) {
-		return (value != null) ? value.replaceAll("[^\\x20-\\x7e]", "?") : null;
 	}
 
 	@Override

@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Locale;
+
+import javax.net.ssl.SSLException;
 
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +92,47 @@ final class UpstreamFailures {
 					name + " answered " + status + ", which the gateway does not follow.");
 		}
 		return response;
+	}
+
+	/**
+	 * What stopped a call, in a few words for its failure line: refused, reset, timed
+	 * out, host not found. Never the exception's own message, which may name more than it
+	 * should.
+	 */
+	static String cause(UpstreamSettings settings, @Nullable Throwable cause) {
+		if (cause instanceof UpstreamException upstream) {
+			return String.valueOf(upstream.getMessage());
+		}
+		if (cause instanceof ConnectionRequestTimeoutException) {
+			return "no free connection within the pool wait of " + settings.poolWait().toMillis() + " ms";
+		}
+		if (cause instanceof ConnectTimeoutException) {
+			return "no connection within the connect timeout of " + settings.connectTimeout().toMillis() + " ms";
+		}
+		if (cause instanceof UnknownHostException) {
+			return "host not found (DNS lookup failed)";
+		}
+		if (cause instanceof NoRouteToHostException) {
+			return "no route to host";
+		}
+		if (cause instanceof ConnectException) {
+			return "connection refused";
+		}
+		if (cause instanceof SocketTimeoutException) {
+			return "no answer within the read timeout of " + settings.readTimeout().toMillis() + " ms";
+		}
+		if (cause instanceof NoHttpResponseException) {
+			return "the connection closed without an answer";
+		}
+		if (cause instanceof SSLException) {
+			return "TLS failed (" + cause.getClass().getSimpleName() + ")";
+		}
+		if (cause instanceof SocketException && cause.getMessage() != null
+				&& cause.getMessage().toLowerCase(Locale.ROOT).contains("reset")) {
+			return "connection reset";
+		}
+		return "the connection broke before an answer arrived ("
+				+ ((cause != null) ? cause.getClass().getSimpleName() : "no cause") + ")";
 	}
 
 	static UpstreamException classify(UpstreamSettings settings, @Nullable Throwable cause) {

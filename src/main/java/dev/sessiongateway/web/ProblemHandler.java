@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -173,7 +172,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			problem.setType(Problems.ABOUT_BLANK);
 			problem.setProperty("code", code.name());
 			problem.setTitle(code.title());
-			String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+			String requestId = RequestIds.current();
 			if (requestId != null) {
 				problem.setProperty("requestId", requestId);
 			}

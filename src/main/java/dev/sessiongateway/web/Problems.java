@@ -8,7 +8,6 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.MDC;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
@@ -42,7 +41,7 @@ public final class Problems {
 		if (path != null) {
 			problem.setInstance(safeUri(path));
 		}
-		String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+		String requestId = RequestIds.current();
 		if (requestId != null) {
 			problem.setProperty("requestId", requestId);
 		}

@@ -1,8 +1,6 @@
 package dev.sessiongateway.web;
 
 import java.io.IOException;
-import java.util.UUID;
-import java.util.regex.Pattern;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -17,31 +15,33 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Gives every request an id (the caller's {@code X-Request-Id} when it is a plain token,
- * a new one otherwise), puts it in the log context and echoes it in the response.
+ * a new one otherwise), puts it in the log context and echoes it in the response. The
+ * error dispatch that renders a refused request's problem runs with the same id.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestIdFilter extends OncePerRequestFilter {
 
-	static final String HEADER = "X-Request-Id";
-
-	static final String MDC_KEY = "requestId";
-
-	private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+	@Override
+	protected boolean shouldNotFilterErrorDispatch() {
+		return false;
+	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		String offered = request.getHeader(HEADER);
-		String requestId = (offered != null && SAFE.matcher(offered).matches()) ? offered
-				: UUID.randomUUID().toString();
-		MDC.put(MDC_KEY, requestId);
-		response.setHeader(HEADER, requestId);
+		String requestId = (request.getAttribute(RequestIds.ATTRIBUTE) instanceof String known) ? known
+				: RequestIds.accept(request.getHeader(RequestIds.HEADER));
+		request.setAttribute(RequestIds.ATTRIBUTE, requestId);
+		MDC.put(RequestIds.MDC_KEY, requestId);
+		if (!response.isCommitted()) {
+			response.setHeader(RequestIds.HEADER, requestId);
+		}
 		try {
 			chain.doFilter(request, response);
 		}
 		finally {
-			MDC.remove(MDC_KEY);
+			MDC.remove(RequestIds.MDC_KEY);
 		}
 	}
 

@@ -120,7 +120,8 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 
 	@Test
 	void aConfirmedCreateWithoutSessionIdIsRecordedFailedAndCounted() {
-		double before = this.meters.counter("gateway.sessions.open.uncertain", "action", "failed").count();
+		double before = this.meters.counter("gateway.sessions.open.uncertain", "provider", "konpro", "action", "failed")
+			.count();
 		createAnswers(200, "{\"data\":{\"session_token\":\"tok\"}}");
 
 		HttpResponse<String> response = open();
@@ -131,8 +132,8 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 		Session session = onlySession();
 		assertThat(session.getStatus()).isEqualTo(SessionStatus.FAILED);
 		assertThat(session.getLastError()).contains("session id");
-		assertThat(this.meters.counter("gateway.sessions.open.uncertain", "action", "failed").count())
-			.isEqualTo(before + 1);
+		assertThat(this.meters.counter("gateway.sessions.open.uncertain", "provider", "konpro", "action", "failed")
+			.count()).isEqualTo(before + 1);
 	}
 
 	@Test

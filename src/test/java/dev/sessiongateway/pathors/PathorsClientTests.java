@@ -315,8 +315,10 @@ class PathorsClientTests {
 
 		this.client.get("p", "s");
 
-		assertThat(this.meters.counter("gateway.upstream.deprecation.notices", "provider", "Pathors").count())
-			.isEqualTo(1);
+		assertThat(this.meters.get("gateway.upstream.deprecation.notices")
+			.tags("provider", "pathors", "operation", "get")
+			.counter()
+			.count()).isEqualTo(1);
 	}
 
 }

@@ -65,25 +65,30 @@ class PathorsWebhookTests extends GatewayTestSupport {
 	void repeatedDeliveriesAreHarmless() throws Exception {
 		openTracked("s-1");
 		String event = "{\"event\":\"session.ended\",\"sessionId\":\"s-1\",\"timestamp\":\"t\"}";
-		double unknownBefore = this.meters.counter("gateway.webhooks.unknown.sessions", "provider", "pathors").count();
+		double unknownBefore = this.meters
+			.counter("gateway.webhooks.deliveries", "provider", "pathors", "outcome", "unknown")
+			.count();
 
 		assertThat(deliver(WEBHOOK_SECRET, event).statusCode()).isEqualTo(200);
 		assertThat(deliver(WEBHOOK_SECRET, event).statusCode()).isEqualTo(200);
 
 		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDED);
-		assertThat(this.meters.counter("gateway.webhooks.unknown.sessions", "provider", "pathors").count())
+		assertThat(
+				this.meters.counter("gateway.webhooks.deliveries", "provider", "pathors", "outcome", "unknown").count())
 			.isEqualTo(unknownBefore);
 	}
 
 	@Test
 	void unknownSessionsAreAcknowledgedAndCounted() throws Exception {
-		double before = this.meters.counter("gateway.webhooks.unknown.sessions", "provider", "pathors").count();
+		double before = this.meters.counter("gateway.webhooks.deliveries", "provider", "pathors", "outcome", "unknown")
+			.count();
 
 		HttpResponse<String> response = deliver(WEBHOOK_SECRET,
 				"{\"event\":\"session.finalized\",\"sessionId\":\"never-seen\",\"projectId\":\"proj-a\"}");
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(this.meters.counter("gateway.webhooks.unknown.sessions", "provider", "pathors").count())
+		assertThat(
+				this.meters.counter("gateway.webhooks.deliveries", "provider", "pathors", "outcome", "unknown").count())
 			.isEqualTo(before + 1);
 	}
 
