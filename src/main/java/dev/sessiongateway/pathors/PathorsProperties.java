@@ -27,6 +27,9 @@ import dev.sessiongateway.upstream.UpstreamSettings;
  * key
  * @param projects per-project keys, by project id
  * @param webhookSecret the shared secret Pathors sends with webhook deliveries
+ * @param maxConnections calls in flight at once (the bulkhead and the pool): Pathors
+ * documents no rate limit, so the default carries a slow provider at the gateway's full
+ * rate (about 4,000 creates a second at 200 ms each need some 800)
  */
 @Validated
 @ConfigurationProperties("gateway.pathors")
@@ -39,7 +42,7 @@ record PathorsProperties(
 		@Pattern(regexp = UpstreamSettings.HEADER_SAFE,
 				message = UpstreamSettings.HEADER_SAFE_MESSAGE) @Nullable String webhookSecret,
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
-		@DefaultValue("64") @Min(1) int maxConnections, @DefaultValue("1s") Duration poolWait,
+		@DefaultValue("1024") @Min(1) int maxConnections, @DefaultValue("1s") Duration poolWait,
 		@DefaultValue("0") @Min(0) int rateLimitPerMinute, @DefaultValue("1MB") DataSize maxResponseSize,
 		@DefaultValue("5") int circuitFailureThreshold, @DefaultValue("10s") Duration circuitOpenFor) {
 

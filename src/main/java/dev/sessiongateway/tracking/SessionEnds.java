@@ -51,7 +51,13 @@ class SessionEnds {
 		/**
 		 * The row is ENDING; {@code movedAt} is its version if this end moved it there.
 		 */
-		record Ending(long id, String scope, String sessionId, @Nullable Long movedAt) implements Start {
+		record Ending(long id, String scope, String sessionId, @Nullable Long movedAt,
+				@Nullable Session row) implements Start {
+
+			Ending(long id, String scope, String sessionId, @Nullable Long movedAt) {
+				this(id, scope, sessionId, movedAt, null);
+			}
+
 		}
 
 		/** The create is still in flight; the end is recorded and follows it. */
@@ -79,7 +85,7 @@ class SessionEnds {
 		for (int race = 1;; race++) {
 			Optional<Session> live = this.store.findLive(key);
 			if (live.isPresent()) {
-				Start start = start(provider, live.get().getId(), actor, reason);
+				Start start = start(provider, live.get(), actor, reason);
 				if (start instanceof Start.NotLive notLive) {
 					// another party ended the session between the look and the change
 					this.meters.endRequested(provider.provider(), SessionMeters.End.ALREADY_ENDED);
@@ -133,15 +139,24 @@ class SessionEnds {
 	 * a call in flight (or an attempt not yet due) sends none.
 	 */
 	private Start start(ProviderSessions<?> provider, long id, String actor, EndReason reason) {
+		return start(provider, id, null, actor, reason);
+	}
+
+	private Start start(ProviderSessions<?> provider, Session live, String actor, EndReason reason) {
+		return start(provider, live.getId(), live, actor, reason);
+	}
+
+	private Start start(ProviderSessions<?> provider, long id, @Nullable Session known, String actor,
+			EndReason reason) {
 		Instant now = now();
 		Instant heldUntil = now.plus(provider.longestCall());
-		return this.store.change(id, (session, history) -> {
+		SessionStore.Change<Start> change = (session, history) -> {
 			String sessionId = session.getSessionId();
 			return switch (session.getStatus()) {
 				case ACTIVE -> {
 					history.accept(session.requestEnd(reason, actor, now));
 					session.holdForInlineAttempt(heldUntil);
-					yield new Start.Ending(id, session.getScope(), required(sessionId), session.version() + 1);
+					yield new Start.Ending(id, session.getScope(), required(sessionId), session.version() + 1, session);
 				}
 				case ENDING -> {
 					session.joinEnd(now);
@@ -149,7 +164,7 @@ class SessionEnds {
 						yield new Start.Underway(id, required(sessionId));
 					}
 					session.holdForInlineAttempt(heldUntil);
-					yield new Start.Ending(id, session.getScope(), required(sessionId), null);
+					yield new Start.Ending(id, session.getScope(), required(sessionId), null, session);
 				}
 				case OPENING -> {
 					if (sessionId == null) {
@@ -160,7 +175,8 @@ class SessionEnds {
 				}
 				case ENDED, EXPIRED, FAILED -> new Start.NotLive(session.getStatus());
 			};
-		});
+		};
+		return (known != null) ? this.store.change(known, change) : this.store.change(id, change);
 	}
 
 	/**
@@ -218,7 +234,7 @@ class SessionEnds {
 		}
 		return switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> {
-				endedByProvider(id, null);
+				endedByProvider(id, ending.row(), null, null);
 				yield new EndResult.Answered<>(confirmed.reply());
 			}
 			case ProviderOutcome.Refused<R> refused -> {
@@ -233,14 +249,17 @@ class SessionEnds {
 	private <R> EndResult<R> pending(Start.Ending ending, RuntimeException failure, @Nullable Duration retryAfter) {
 		String error = ProviderOutcome.describe(failure);
 		Instant now = now();
-		Optional<Session> flagged = this.store.change(ending.id(), (session, history) -> {
+		SessionStore.Change<Optional<Session>> failed = (session, history) -> {
 			if (session.getStatus() != SessionStatus.ENDING) {
 				return Optional.empty();
 			}
 			Duration delay = this.retries.delay(session.getAttempts() + 1, retryAfter);
 			session.endAttemptFailed(error, now.plus(delay), now);
 			return flagIfOverdue(session, error, now, history) ? Optional.of(session) : Optional.empty();
-		});
+		};
+		Session row = ending.row();
+		Optional<Session> flagged = (row != null) ? this.store.change(row, failed)
+				: this.store.change(ending.id(), failed);
 		flagged
 			.ifPresent((session) -> warnFlagged(session.getProvider(), session.getId(), session.getAttempts(), error));
 		return new EndResult.Pending<>(ending.id(), ending.sessionId(),
@@ -358,8 +377,13 @@ class SessionEnds {
 	 * provider when null).
 	 */
 	void endedByProvider(long id, @Nullable EndReason reason, @Nullable String actor) {
+		endedByProvider(id, null, reason, actor);
+	}
+
+	/** As above, first on the row as this flow holds it ({@code known}), if it does. */
+	private void endedByProvider(long id, @Nullable Session known, @Nullable EndReason reason, @Nullable String actor) {
 		Instant now = now();
-		this.store.change(id, (session, history) -> {
+		SessionStore.Change<Boolean> ended = (session, history) -> {
 			String by = (actor != null) ? actor : session.getProvider();
 			if (reason != null && session.endUnderway(now)) {
 				// the gateway's own end call may be in flight: its answer ends the row
@@ -372,7 +396,13 @@ class SessionEnds {
 				history.accept(session.requestEndWhileOpening(reason, by, now));
 			}
 			return true;
-		});
+		};
+		if (known != null) {
+			this.store.change(known, ended);
+		}
+		else {
+			this.store.change(id, ended);
+		}
 	}
 
 	/** Records what a confirmed answer about this row said. */

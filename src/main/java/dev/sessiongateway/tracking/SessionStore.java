@@ -74,9 +74,10 @@ class SessionStore {
 
 	/**
 	 * Inserts an OPENING row.
+	 * @return the row as inserted
 	 * @throws SessionAlreadyActiveException if a live row holds the same key
 	 */
-	long insertOpening(String provider, String scope, @Nullable String sessionId, String client, Instant now) {
+	Session insertOpening(String provider, String scope, @Nullable String sessionId, String client, Instant now) {
 		SessionKey key = (sessionId != null) ? new SessionKey(provider, scope, sessionId) : null;
 		return insert(key, () -> Session.opening(provider, scope, sessionId, client, now));
 	}
@@ -92,17 +93,17 @@ class SessionStore {
 			Session session = Session.untrackedEnd(key.provider(), key.scope(), key.sessionId(), actor, now);
 			session.holdForInlineAttempt(heldUntil);
 			return session;
-		});
+		}).getId();
 	}
 
-	private long insert(@Nullable SessionKey key, Supplier<Session> row) {
+	private Session insert(@Nullable SessionKey key, Supplier<Session> row) {
 		for (int race = 1;; race++) {
 			try {
 				return required(this.commits.run(() -> {
 					Session session = row.get();
 					this.rows.insert(session);
 					this.rows.insertHistory(List.of(session.recorded()));
-					return session.getId();
+					return session;
 				}));
 			}
 			catch (DataIntegrityViolationException ex) {
@@ -133,11 +134,26 @@ class SessionStore {
 	 * caller decides what that means)
 	 */
 	<T> T change(long id, Change<T> change) {
+		return change(id, null, change);
+	}
+
+	/**
+	 * Runs a change as {@link #change(long, Change)} does, first on the row as this flow
+	 * holds it (as it last read or wrote it), which saves the read: if another party
+	 * changed the row since, the write finds another version and the change runs again on
+	 * a fresh read. {@code known} is not to be used again by the caller.
+	 */
+	<T> T change(Session known, Change<T> change) {
+		return change(known.getId(), known, change);
+	}
+
+	private <T> T change(long id, @Nullable Session known, Change<T> change) {
 		for (int race = 1;; race++) {
+			Session held = (race == 1) ? known : null;
 			try {
 				return required(this.commits.run(() -> {
-					Session session = this.rows.find(id)
-						.orElseThrow(() -> new IllegalStateException("no session " + id));
+					Session session = (held != null) ? held
+							: this.rows.find(id).orElseThrow(() -> new IllegalStateException("no session " + id));
 					return apply(session, change);
 				}));
 			}

@@ -59,18 +59,19 @@ public class SessionTracker {
 	 * @throws RuntimeException the provider's failure, as the port reported it
 	 */
 	public <R> R open(ProviderSessions<R> provider, OpenIntent intent, String client) {
-		long id;
+		Session opening;
 		try {
-			id = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now());
+			opening = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now());
 		}
 		catch (SessionAlreadyActiveException ex) {
 			this.meters.opened(provider.provider(), SessionMeters.Open.DUPLICATE);
 			throw ex;
 		}
+		long id = opening.getId();
 		ProviderOutcome<R> outcome = call(() -> provider.open(intent));
 		switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> {
-				confirmOpen(provider, id, confirmed.facts());
+				confirmOpen(provider, opening, confirmed.facts());
 				this.meters.opened(provider.provider(), SessionMeters.Open.CONFIRMED);
 				return confirmed.reply();
 			}
@@ -93,10 +94,11 @@ public class SessionTracker {
 		}
 	}
 
-	private <R> void confirmOpen(ProviderSessions<R> provider, long id, SessionFacts facts) {
+	private <R> void confirmOpen(ProviderSessions<R> provider, Session opening, SessionFacts facts) {
+		long id = opening.getId();
 		boolean endAtOnce;
 		try {
-			endAtOnce = confirm(id, facts, provider.longestCall());
+			endAtOnce = confirm(opening, facts, provider.longestCall());
 		}
 		catch (RuntimeException ex) {
 			log.error("{} confirmed session row {} but the gateway could not record it; ending it at the provider",
@@ -119,7 +121,8 @@ public class SessionTracker {
 	 * in-line attempt that follows ({@code inFlight}: how long its call may take).
 	 * @return whether an end was asked for while the session was opening
 	 */
-	private boolean confirm(long id, SessionFacts facts, Duration inFlight) {
+	private boolean confirm(Session opening, SessionFacts facts, Duration inFlight) {
+		long id = opening.getId();
 		Instant now = now();
 		SessionStore.Change<Boolean> confirmation = (session, history) -> {
 			session.confirmOpen(facts, now).forEach(history);
@@ -130,7 +133,7 @@ public class SessionTracker {
 			return true;
 		};
 		try {
-			return this.store.change(id, confirmation);
+			return this.store.change(opening, confirmation);
 		}
 		catch (org.springframework.dao.DataIntegrityViolationException ex) {
 			Session row = this.store.find(id).orElseThrow(() -> ex);

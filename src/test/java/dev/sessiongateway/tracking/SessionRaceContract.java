@@ -249,6 +249,31 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		assertThat(row(id).getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
 	}
 
+	@Test
+	void aChangeOnARowThisFlowHoldsThatAnotherPartyChangedRunsAgainOnAFreshRead() {
+		long id = open("s-1");
+		Session held = row(id);
+		this.jdbc.update("""
+				update tracked_session set status = 'ENDED', live_key = null, end_reason = 'PROVIDER_ENDED',
+				ended_at = ?, updated_at = ?, version = version + 1 where id = ?""", SessionStore.at(Instant.now()),
+				SessionStore.at(Instant.now()), id);
+		AtomicInteger runs = new AtomicInteger();
+
+		SessionStatus seen = this.store.change(held, (session, history) -> {
+			runs.incrementAndGet();
+			if (session.getStatus() == SessionStatus.ACTIVE) {
+				history.accept(session.requestEnd(EndReason.CLIENT, "svc", Instant.now()));
+			}
+			return session.getStatus();
+		});
+
+		assertThat(runs).hasValue(2);
+		assertThat(seen).isEqualTo(SessionStatus.ENDED);
+		assertThat(row(id).getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
+		assertThat(this.transitions.historyOf(id)).extracting(SessionTransition::getToStatus)
+			.doesNotContain(SessionStatus.ENDING);
+	}
+
 	// Defect 8: a refusal never undoes another party's end.
 
 	@Test

@@ -265,10 +265,10 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 	@Test
 	void openingRowsLeftByAStoppedGatewayAreSettledAfterTheOpeningTimeout() {
 		this.provider.makeLive("p", "crashed");
-		long withId = this.store.insertOpening("fake", "p", "crashed", "svc", this.clock.instant());
-		long withoutId = this.store.insertOpening("fake", "p", null, "svc", this.clock.instant());
+		long withId = this.store.insertOpening("fake", "p", "crashed", "svc", this.clock.instant()).getId();
+		long withoutId = this.store.insertOpening("fake", "p", null, "svc", this.clock.instant()).getId();
 		this.clock.advance(Duration.ofMinutes(1));
-		long young = this.store.insertOpening("fake", "p", "young", "svc", this.clock.instant());
+		long young = this.store.insertOpening("fake", "p", "young", "svc", this.clock.instant()).getId();
 
 		assertThat(this.upkeep.recoverAbandonedOpens(Duration.ofMinutes(2), 100)).isZero();
 		this.clock.advance(Duration.ofMinutes(1).plusSeconds(30));
