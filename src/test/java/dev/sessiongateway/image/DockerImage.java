@@ -23,7 +23,10 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * The image a Dockerfile makes, laid out in a folder without Docker: the build stage's
  * {@code -Djarmode=tools} command run on the packaged jar, then the image stage's
- * {@code COPY} instructions carried out in their order.
+ * {@code COPY} instructions carried out in their order, then its {@code java} commands
+ * (the AOT cache's training run, with the stage's {@code ENV} and the variables the
+ * command sets) and the {@code rm} that follows them. Other commands of the image stage
+ * (users, folders) are not for this machine.
  * <p>
  * Each stage's file system is a folder under the work folder, except the working
  * directory of a build stage: that is the project, which the stage copies there and
@@ -52,6 +55,7 @@ final class DockerImage {
 		Files.createDirectories(work);
 		image.extractLayers();
 		image.copyIntoImage();
+		image.runJavaCommands();
 		return image;
 	}
 
@@ -118,6 +122,73 @@ final class DockerImage {
 		if (!done || process.exitValue() != 0) {
 			fail("%s failed:%n%s", String.join(" ", command), Files.readString(log));
 		}
+	}
+
+	private void runJavaCommands() throws Exception {
+		int ran = 0;
+		for (Instruction run : runtime().all("RUN")) {
+			for (String command : run.arguments().split("&&")) {
+				List<String> words = Dockerfile.words(command.strip());
+				if (words.isEmpty()) {
+					continue;
+				}
+				if (words.getFirst().equals("rm")) {
+					for (String path : words.subList(1, words.size())) {
+						if (!path.startsWith("-")) {
+							remove(onDisk(runtime(), Dockerfile.resolve(run.workdir(), path)));
+						}
+					}
+					continue;
+				}
+				Map<String, String> variables = new LinkedHashMap<>(environment());
+				List<String> rest = words;
+				if (rest.getFirst().equals("env")) {
+					rest = rest.subList(1, rest.size());
+					while (!rest.isEmpty() && rest.getFirst().contains("=")) {
+						String pair = rest.getFirst();
+						variables.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+						rest = rest.subList(1, rest.size());
+					}
+				}
+				if (!rest.isEmpty() && rest.getFirst().equals("java")) {
+					runOnHost(onHost(runtime(), rest), onDisk(runtime(), run.workdir()), variables, "run-" + ++ran);
+				}
+			}
+		}
+	}
+
+	private void runOnHost(List<String> command, Path directory, Map<String, String> variables, String name)
+			throws Exception {
+		Path log = this.work.resolve(name + ".log");
+		ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile());
+		builder.environment().clear();
+		builder.environment().putAll(variables);
+		Process process = builder.start();
+		boolean done = process.waitFor(5, TimeUnit.MINUTES);
+		if (!done) {
+			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		if (!done || process.exitValue() != 0) {
+			fail("%s failed:%n%s", String.join(" ", command), Files.readString(log));
+		}
+	}
+
+	/** {@code rm -rf}: a path, or the entries a trailing {@code *} names. */
+	private static void remove(Path path) throws IOException {
+		if (path.getFileName().toString().equals("*")) {
+			Path folder = path.getParent();
+			if (Files.isDirectory(folder)) {
+				try (Stream<Path> entries = Files.list(folder)) {
+					for (Path entry : entries.toList()) {
+						deleteRecursively(entry);
+					}
+				}
+			}
+			return;
+		}
+		deleteRecursively(path);
 	}
 
 	private void copyIntoImage() throws IOException {

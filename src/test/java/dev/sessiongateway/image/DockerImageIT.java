@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * The image as the Dockerfile makes it, started as a container starts it: its entrypoint
  * in its working directory, with the image's environment plus what a deployment gives it
- * (provider keys, a client, a database, a port). Runs after {@code package}, on the jar
+ * (provider keys, a client, a database, a port), and with the JVM told to refuse a start
+ * without the AOT cache the image was built with. Runs after {@code package}, on the jar
  * that ships; a Dockerfile change that breaks the image fails here.
  */
 class DockerImageIT {
@@ -56,6 +57,8 @@ class DockerImageIT {
 		builder.environment().clear();
 		builder.environment().putAll(imageEnvironment);
 		builder.environment().putAll(deploymentEnvironment(port));
+		// the JVM refuses to start when the entrypoint's AOT cache cannot be used
+		builder.environment().put("JDK_JAVA_OPTIONS", "-XX:AOTMode=on");
 		Process gateway = builder.start();
 		try {
 			String readiness = awaitReadiness(gateway, port);
