@@ -63,9 +63,11 @@ class ConsoleSignInController {
 
 	/**
 	 * Signs in with {@code {"key": "<ops key>"}}: 200 with the sign-in and its cookie;
-	 * 401 for a key the gateway does not know, 403 for a key without the ops role.
+	 * 401 for a key the gateway does not know, 403 for a key without the ops role. A
+	 * caller that accepts no JSON answer is refused before anyone is signed in.
 	 */
-	@PostMapping(path = "/sign-in", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(path = "/sign-in", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<SignedIn> signIn(@RequestBody(required = false) byte @Nullable [] body, HttpServletRequest request) {
 		ObjectNode fields = JsonRequests.readObject(body);
 		JsonRequests.onlyFields(fields, Set.of("key"));
