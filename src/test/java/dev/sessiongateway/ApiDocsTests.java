@@ -23,6 +23,7 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
+import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.ProblemCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -165,6 +166,39 @@ class ApiDocsTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void theConsoleCookieAuthenticatesOpsRoutesWithTheCsrfTokenWhereTheyChangeAnything() {
+		JsonNode document = document();
+		JsonNode cookie = document.path("components").path("securitySchemes").path(ApiDocs.CONSOLE_COOKIE);
+		JsonNode csrf = document.path("components").path("securitySchemes").path("csrfToken");
+		HttpResponse<String> signIn = send("POST", "/ops/console/sign-in", null, "{\"key\":\"" + OPS_KEY + "\"}");
+
+		assertThat(cookie.path("type").asString()).isEqualTo("apiKey");
+		assertThat(cookie.path("in").asString()).isEqualTo("cookie");
+		assertThat(signIn.headers().firstValue("Set-Cookie"))
+			.hasValueSatisfying((set) -> assertThat(set).startsWith(cookie.path("name").asString() + "="));
+		assertThat(csrf.path("type").asString()).isEqualTo("apiKey");
+		assertThat(csrf.path("in").asString()).isEqualTo("header");
+		assertThat(csrf.path("name").asString()).isEqualTo("X-CSRF-Token");
+		Map<String, JsonNode> operations = operations(document);
+		assertThat(operations.get("POST /ops/console/sign-in").path("security").toString())
+			.as("the key is in the body: no header key, no cookie")
+			.isEqualTo("[]");
+		assertThat(operations.get("GET /ops/console/session").path("security").toString())
+			.isEqualTo("[{\"consoleCookie\":[]}]");
+		assertThat(operations.get("POST /ops/console/sign-out").path("security").toString())
+			.isEqualTo("[{\"consoleCookie\":[],\"csrfToken\":[]}]");
+		operations.forEach((route, operation) -> {
+			if (route.contains(" /ops/sessions")) {
+				List<String> ways = new ArrayList<>();
+				operation.path("security").forEach((requirement) -> ways.add(requirement.toString()));
+				String console = route.startsWith("GET ") ? "{\"consoleCookie\":[]}"
+						: "{\"consoleCookie\":[],\"csrfToken\":[]}";
+				assertThat(ways).as(route).containsExactlyInAnyOrder("{\"clientKey\":[]}", "{\"apiKey\":[]}", console);
+			}
+		});
+	}
+
+	@Test
 	void everyRequestBodyIsASchemaWithAnExample() {
 		JsonNode document = document();
 		Map<String, JsonNode> withBodies = new java.util.TreeMap<>();
@@ -175,7 +209,7 @@ class ApiDocsTests extends GatewayTestSupport {
 		});
 
 		assertThat(withBodies.keySet()).containsExactlyInAnyOrder("pathorsCreate", "pathorsCreateLegacy", "pathorsEnd",
-				"pathorsEndLegacy", "pathorsTerminate", "konproCreate", "pathorsWebhook");
+				"pathorsEndLegacy", "pathorsTerminate", "konproCreate", "pathorsWebhook", "consoleSignIn");
 		withBodies.forEach((operationId, body) -> {
 			JsonNode json = body.path("content").path("application/json");
 			String ref = json.path("schema").path("$ref").asString();
@@ -218,8 +252,12 @@ class ApiDocsTests extends GatewayTestSupport {
 				if (response.getValue().path("description").asString().isBlank()) {
 					problems.add(status + " has no description");
 				}
-				if (response.getValue().path("content").isEmpty()) {
+				boolean noContent = response.getKey().equals("204");
+				if (response.getValue().path("content").isEmpty() && !noContent) {
 					problems.add(status + " has no content type");
+				}
+				if (!response.getValue().path("content").isEmpty() && noContent) {
+					problems.add(status + " is described with a body");
 				}
 				response.getValue().path("content").properties().forEach((content) -> {
 					if (content.getKey().contains("*")) {
