@@ -23,6 +23,7 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
+import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.ProblemCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,9 +56,13 @@ class ApiDocsTests extends GatewayTestSupport {
 		return json(response);
 	}
 
-	/** Every route of the gateway's own controllers: "METHOD /path" (ANY for all). */
-	private Map<String, RequestMappingInfo> routes() {
-		Map<String, RequestMappingInfo> routes = new java.util.TreeMap<>();
+	/**
+	 * Every route of the gateway's own controllers, "METHOD /path" (ANY for all), with
+	 * the mapping of each handler that serves it (one route may have several, such as a
+	 * listing and its CSV variant).
+	 */
+	private Map<String, List<RequestMappingInfo>> routes() {
+		Map<String, List<RequestMappingInfo>> routes = new java.util.TreeMap<>();
 		this.mappings.getHandlerMethods().forEach((info, handler) -> {
 			if (!isGateways(handler)) {
 				return;
@@ -66,9 +71,11 @@ class ApiDocsTests extends GatewayTestSupport {
 			for (String pattern : info.getPatternValues()) {
 				String path = pattern.replaceAll("\\{([^}:]+):[^}]*}", "{$1}");
 				if (methods.isEmpty()) {
-					routes.put("ANY " + path, info);
+					routes.computeIfAbsent("ANY " + path, (route) -> new ArrayList<>()).add(info);
 				}
-				methods.forEach((method) -> routes.put(method.name() + " " + path, info));
+				methods.forEach(
+						(method) -> routes.computeIfAbsent(method.name() + " " + path, (route) -> new ArrayList<>())
+							.add(info));
 			}
 		});
 		return routes;
@@ -103,7 +110,7 @@ class ApiDocsTests extends GatewayTestSupport {
 	void describesTheContentTypesEachRouteReadsAndWrites() {
 		Map<String, JsonNode> operations = operations(document());
 		List<String> problems = new ArrayList<>();
-		routes().forEach((route, info) -> {
+		routes().forEach((route, infos) -> infos.forEach((info) -> {
 			JsonNode operation = operations.get(route);
 			if (operation == null) {
 				return;
@@ -123,7 +130,7 @@ class ApiDocsTests extends GatewayTestSupport {
 					problems.add(route + " writes " + type + " but no success answer says so");
 				}
 			});
-		});
+		}));
 		assertThat(problems).isEmpty();
 	}
 
@@ -159,6 +166,39 @@ class ApiDocsTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void theConsoleCookieAuthenticatesOpsRoutesWithTheCsrfTokenWhereTheyChangeAnything() {
+		JsonNode document = document();
+		JsonNode cookie = document.path("components").path("securitySchemes").path(ApiDocs.CONSOLE_COOKIE);
+		JsonNode csrf = document.path("components").path("securitySchemes").path("csrfToken");
+		HttpResponse<String> signIn = send("POST", "/ops/console/sign-in", null, "{\"key\":\"" + OPS_KEY + "\"}");
+
+		assertThat(cookie.path("type").asString()).isEqualTo("apiKey");
+		assertThat(cookie.path("in").asString()).isEqualTo("cookie");
+		assertThat(signIn.headers().firstValue("Set-Cookie"))
+			.hasValueSatisfying((set) -> assertThat(set).startsWith(cookie.path("name").asString() + "="));
+		assertThat(csrf.path("type").asString()).isEqualTo("apiKey");
+		assertThat(csrf.path("in").asString()).isEqualTo("header");
+		assertThat(csrf.path("name").asString()).isEqualTo("X-CSRF-Token");
+		Map<String, JsonNode> operations = operations(document);
+		assertThat(operations.get("POST /ops/console/sign-in").path("security").toString())
+			.as("the key is in the body: no header key, no cookie")
+			.isEqualTo("[]");
+		assertThat(operations.get("GET /ops/console/session").path("security").toString())
+			.isEqualTo("[{\"consoleCookie\":[]}]");
+		assertThat(operations.get("POST /ops/console/sign-out").path("security").toString())
+			.isEqualTo("[{\"consoleCookie\":[],\"csrfToken\":[]}]");
+		operations.forEach((route, operation) -> {
+			if (route.contains(" /ops/sessions")) {
+				List<String> ways = new ArrayList<>();
+				operation.path("security").forEach((requirement) -> ways.add(requirement.toString()));
+				String console = route.startsWith("GET ") ? "{\"consoleCookie\":[]}"
+						: "{\"consoleCookie\":[],\"csrfToken\":[]}";
+				assertThat(ways).as(route).containsExactlyInAnyOrder("{\"clientKey\":[]}", "{\"apiKey\":[]}", console);
+			}
+		});
+	}
+
+	@Test
 	void everyRequestBodyIsASchemaWithAnExample() {
 		JsonNode document = document();
 		Map<String, JsonNode> withBodies = new java.util.TreeMap<>();
@@ -169,7 +209,7 @@ class ApiDocsTests extends GatewayTestSupport {
 		});
 
 		assertThat(withBodies.keySet()).containsExactlyInAnyOrder("pathorsCreate", "pathorsCreateLegacy", "pathorsEnd",
-				"pathorsEndLegacy", "pathorsTerminate", "konproCreate", "pathorsWebhook");
+				"pathorsEndLegacy", "pathorsTerminate", "konproCreate", "pathorsWebhook", "consoleSignIn");
 		withBodies.forEach((operationId, body) -> {
 			JsonNode json = body.path("content").path("application/json");
 			String ref = json.path("schema").path("$ref").asString();
@@ -212,8 +252,12 @@ class ApiDocsTests extends GatewayTestSupport {
 				if (response.getValue().path("description").asString().isBlank()) {
 					problems.add(status + " has no description");
 				}
-				if (response.getValue().path("content").isEmpty()) {
+				boolean noContent = response.getKey().equals("204");
+				if (response.getValue().path("content").isEmpty() && !noContent) {
 					problems.add(status + " has no content type");
+				}
+				if (!response.getValue().path("content").isEmpty() && noContent) {
+					problems.add(status + " is described with a body");
 				}
 				response.getValue().path("content").properties().forEach((content) -> {
 					if (content.getKey().contains("*")) {

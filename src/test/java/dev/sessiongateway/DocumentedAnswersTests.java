@@ -30,19 +30,29 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 
 	private static final String PROVIDER_ERROR = "{\"error\":{\"message\":\"the provider's own answer\"}}";
 
-	/** One request, as a caller sends it. */
-	record Call(String method, String path, @Nullable String key, @Nullable String body, @Nullable String type) {
+	/** The content type of a described answer without a body. */
+	private static final String NO_BODY = "";
+
+	/** One request, as a caller sends it, with any further headers (a cookie). */
+	record Call(String method, String path, @Nullable String key, @Nullable String body, @Nullable String type,
+			Map<String, String> headers) {
 
 		Call key(@Nullable String other) {
-			return new Call(this.method, this.path, other, this.body, this.type);
+			return new Call(this.method, this.path, other, this.body, this.type, this.headers);
 		}
 
 		Call body(String other) {
-			return new Call(this.method, this.path, this.key, other, this.type);
+			return new Call(this.method, this.path, this.key, other, this.type, this.headers);
 		}
 
 		Call type(String other) {
-			return new Call(this.method, this.path, this.key, this.body, other);
+			return new Call(this.method, this.path, this.key, this.body, other, this.headers);
+		}
+
+		Call header(String name, String value) {
+			Map<String, String> more = new TreeMap<>(this.headers);
+			more.put(name, value);
+			return new Call(this.method, this.path, this.key, this.body, this.type, more);
 		}
 
 	}
@@ -52,7 +62,8 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 	 * answers {@code reply}, one the gateway refuses as invalid, and the key of a client
 	 * the route forbids. A route whose answers need more (a console page, a sign-in)
 	 * makes them itself in {@code own}, keyed by status and content type
-	 * ({@code "200 text/csv"}), each given the path.
+	 * ({@code "200 text/csv"}; the status alone for an answer without a body), each given
+	 * the path.
 	 */
 	record Route(@Nullable WireMockServer provider, String reply, Function<String, Call> valid,
 			Function<String, Call> invalid, @Nullable String forbiddenKey,
@@ -97,18 +108,50 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 				(path) -> call("DELETE", path, SERVICE_KEY, null),
 				(path) -> call("DELETE", path.replace("doc-1", "x".repeat(257)), SERVICE_KEY, null), LIMITED_KEY));
 		routes.put("opsList", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
-				(path) -> call("GET", path + "?limit=0", OPS_KEY, null), SERVICE_KEY));
+				(path) -> call("GET", path + "?limit=0", OPS_KEY, null), SERVICE_KEY,
+				Map.of("200 text/csv", (path) -> send(call("GET", path, OPS_KEY, null).header("Accept", "text/csv")))));
 		routes.put("opsStats", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
 				(path) -> call("GET", path, OPS_KEY, null), SERVICE_KEY));
 		routes.put("opsRead", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
 				(path) -> call("GET", path.replaceFirst("/\\d+", "/abc"), OPS_KEY, null), SERVICE_KEY));
 		routes.put("opsEnd", new Route(pathors, "{\"success\":true}", (path) -> call("POST", path, OPS_KEY, null),
 				(path) -> call("POST", path.replaceFirst("/\\d+/", "/abc/"), OPS_KEY, null), SERVICE_KEY));
+		routes.put("consoleSignIn",
+				new Route(null, "", (path) -> signInCall(path, OPS_KEY), (path) -> call("POST", path, null, "{}"), null,
+						Map.of("401 application/problem+json", (path) -> send(signInCall(path, "a-key-nobody-has")),
+								"403 application/problem+json", (path) -> send(signInCall(path, SERVICE_KEY)))));
+		routes.put("consoleSession",
+				new Route(null, "", (path) -> signedIn(call("GET", path, null, null), false),
+						(path) -> signedIn(call("GET", path, null, null), false), SERVICE_KEY,
+						Map.of("401 application/problem+json", (path) -> send(call("GET", path, null, null)))));
+		routes.put("consoleSignOut",
+				new Route(null, "", (path) -> signedIn(call("POST", path, null, null), true),
+						(path) -> signedIn(call("POST", path, null, null), true), null,
+						Map.of("401 application/problem+json", (path) -> send(call("POST", path, null, null)),
+								"403 application/problem+json",
+								(path) -> send(signedIn(call("POST", path, null, null), false)))));
 		return routes;
 	}
 
-	private static Call call(String method, String path, String key, @Nullable String body) {
-		return new Call(method, path, key, body, (body != null) ? "application/json" : null);
+	/** A console sign-in with this key in its body. */
+	private static Call signInCall(String path, String key) {
+		return call("POST", path, null, "{\"key\":\"" + key + "\"}");
+	}
+
+	/**
+	 * The call with the cookie of a new console sign-in, and its CSRF token when
+	 * {@code csrf}.
+	 */
+	private Call signedIn(Call call, boolean csrf) {
+		HttpResponse<String> answer = send(signInCall("/ops/console/sign-in", OPS_KEY));
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+		String cookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
+		Call withCookie = call.header("Cookie", cookie.substring(0, cookie.indexOf(';')));
+		return csrf ? withCookie.header("X-CSRF-Token", json(answer).path("csrfToken").asString()) : withCookie;
+	}
+
+	private static Call call(String method, String path, @Nullable String key, @Nullable String body) {
+		return new Call(method, path, key, body, (body != null) ? "application/json" : null, Map.of());
 	}
 
 	/** The path with its variables filled in; an ops id names a session seeded for it. */
@@ -120,11 +163,14 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 		return path;
 	}
 
-	/** Makes the request that should get {@code status} as {@code type}. */
+	/**
+	 * Makes the request that should get {@code status} as {@code type} (empty for an
+	 * answer without a body).
+	 */
 	private HttpResponse<String> produce(Route route, String template, int status, String type) {
 		boolean problem = type.equals("application/problem+json");
 		String path = concrete(template);
-		Function<String, HttpResponse<String>> own = route.own().get(status + " " + type);
+		Function<String, HttpResponse<String>> own = route.own().get((status + " " + type).strip());
 		if (own != null) {
 			return own.apply(path);
 		}
@@ -189,7 +235,7 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 	}
 
 	private HttpResponse<String> send(Call call) {
-		return send(call.method(), call.path(), call.key(), call.body(), call.type());
+		return send(this.port, call.method(), call.path(), call.key(), call.body(), call.type(), call.headers());
 	}
 
 	@Test
@@ -208,14 +254,19 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 					continue;
 				}
 				for (var response : operation.getValue().path("responses").properties()) {
-					for (var content : response.getValue().path("content").properties()) {
+					List<String> types = new ArrayList<>();
+					response.getValue().path("content").properties().forEach((content) -> types.add(content.getKey()));
+					if (types.isEmpty()) {
+						types.add(NO_BODY);
+					}
+					for (String type : types) {
 						cleanSlate();
 						int status = Integer.parseInt(response.getKey());
-						HttpResponse<String> answer = produce(driver, path.getKey(), status, content.getKey());
-						String failure = mismatch(answer, status, content.getKey(),
+						HttpResponse<String> answer = produce(driver, path.getKey(), status, type);
+						String failure = mismatch(answer, status, type,
 								response.getValue().path("description").asString());
 						if (failure != null) {
-							failures.add(route + " " + status + " " + content.getKey() + ": " + failure);
+							failures.add((route + " " + status + " " + type).strip() + ": " + failure);
 						}
 						checked++;
 					}
@@ -231,6 +282,10 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 		String actualType = answer.headers().firstValue("Content-Type").orElse("");
 		if (answer.statusCode() != status || !actualType.startsWith(type)) {
 			return "got " + answer.statusCode() + " " + actualType + ": " + answer.body();
+		}
+		if (type.equals(NO_BODY)) {
+			return (actualType.isEmpty() && answer.body().isEmpty()) ? null
+					: "a body where none is described: " + actualType + " " + answer.body();
 		}
 		if (!type.endsWith("json")) {
 			return null;

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -134,8 +135,18 @@ public abstract class GatewayTestSupport {
 	 */
 	public static HttpResponse<String> send(int port, String method, String path, String key, String body,
 			String contentType) {
+		return send(port, method, path, key, body, contentType, Map.of());
+	}
+
+	/**
+	 * Sends one request with these further headers to a gateway on this local port and
+	 * checks that its answer shows no secret.
+	 */
+	public static HttpResponse<String> send(int port, String method, String path, String key, String body,
+			String contentType, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.timeout(Duration.ofSeconds(30));
+		headers.forEach(request::header);
 		if (key != null) {
 			request.header("Authorization", "Bearer " + key);
 		}

@@ -19,11 +19,15 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.jspecify.annotations.Nullable;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.format.annotation.DateTimeFormat;
@@ -61,6 +65,9 @@ import dev.sessiongateway.web.ProblemResponses;
 @RestController
 @RequestMapping("/ops/sessions")
 @Tag(name = "Ops", description = "Every tracked session, for ops staff (role ops).")
+@SecurityRequirement(name = ApiDocs.CLIENT_KEY)
+@SecurityRequirement(name = ApiDocs.API_KEY)
+@SecurityRequirement(name = ApiDocs.CONSOLE_COOKIE)
 @ProblemResponses({ ProblemCode.UNAUTHENTICATED, ProblemCode.FORBIDDEN })
 class OpsSessionController {
 
@@ -93,7 +100,9 @@ class OpsSessionController {
 
 	@Operation(operationId = "opsList", summary = "List tracked sessions",
 			description = "Sessions in the order they were opened, filtered, a page at a time: pass nextCursor "
-					+ "as cursor (with the same filters) for the next page; it is null on the last one.",
+					+ "as cursor (with the same filters) for the next page; it is null on the last one. With "
+					+ "`Accept: text/csv`, every session the filters match as one CSV file, in the same order "
+					+ "(limit and cursor do not apply), read and sent a page at a time.",
 			parameters = {
 					@Parameter(name = "provider", description = "a provider's name: pathors or konpro (any case)"),
 					@Parameter(name = "scope", description = "a Pathors project id, or the Konpro account name"),
@@ -105,11 +114,22 @@ class OpsSessionController {
 							example = "2026-12-01T12:00:00Z"),
 					@Parameter(name = "createdAfter", description = "opened after this instant (ISO-8601)",
 							example = "2026-12-01T00:00:00Z"),
-					@Parameter(name = "limit", description = "the most sessions on one page"),
-					@Parameter(name = "cursor", description = "the nextCursor of the previous page") })
-	@ApiResponse(responseCode = "200", description = "One page of sessions.",
-			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-					schema = @Schema(implementation = SessionPage.class)))
+					@Parameter(name = "limit", description = "the most sessions on one page (JSON only)"),
+					@Parameter(name = "cursor", description = "the nextCursor of the previous page (JSON only)") })
+	@ApiResponse(responseCode = "200",
+			description = "One page of sessions; or, as text/csv, every matching session, with a header row.",
+			headers = @Header(name = HttpHeaders.CONTENT_DISPOSITION,
+					description = "text/csv only: `attachment; filename=\"sessions-<UTC time>.csv\"`",
+					schema = @Schema(type = "string")),
+			content = {
+					@Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							schema = @Schema(implementation = SessionPage.class)),
+					@Content(mediaType = SessionCsv.MEDIA_TYPE,
+							schema = @Schema(type = "string",
+									description = "RFC 4180, UTF-8: the fields of a session view but its history; a "
+											+ "text a spreadsheet would run as a formula starts with '"),
+							examples = @ExampleObject(name = "export", summary = "One session",
+									value = SessionCsv.EXAMPLE)) })
 	@ProblemResponses(ProblemCode.VALIDATION_FAILED)
 	@GetMapping
 	SessionPage list(@RequestParam(required = false) @Nullable String provider,
@@ -142,8 +162,10 @@ class OpsSessionController {
 	 * Every session matching the filters, as CSV ({@code Accept: text/csv}), in the order
 	 * of the listing. Read a page at a time and written as it is read, so that an export
 	 * holds one page in memory however many sessions match; a filter the listing refuses
-	 * is refused before anything is written.
+	 * is refused before anything is written. Described with the listing: one path and
+	 * method is one operation, whose answer names both types.
 	 */
+	@Hidden
 	@GetMapping(produces = SessionCsv.MEDIA_TYPE)
 	void export(@RequestParam(required = false) @Nullable String provider,
 			@RequestParam(required = false) @Nullable String scope,

@@ -19,6 +19,12 @@ final class SessionCsv implements Closeable {
 
 	static final String MEDIA_TYPE = "text/csv";
 
+	/** An export of one session, as the API description shows it. */
+	static final String EXAMPLE = "id,provider,scope,sessionId,status,client,createdAt,updatedAt,expiresAt,endedAt,"
+			+ "endReason,pathwayId,attempts,lastError,nextAttemptAt,endingSince,flaggedAt,lastCheckedAt\r\n"
+			+ "1,pathors,demo-project,chat-001,ACTIVE,demo-service,2026-12-01T09:00:00Z,2026-12-01T09:00:01Z,,,,"
+			+ "pw_7c1e,0,,,,,\r\n";
+
 	private static final List<Column> COLUMNS = List.of(new Column("id", SessionView::id),
 			new Column("provider", SessionView::provider), new Column("scope", SessionView::scope),
 			new Column("sessionId", SessionView::sessionId), new Column("status", SessionView::status),

@@ -9,6 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
@@ -22,9 +32,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.sessiongateway.security.ClientKeys.KnownKey;
 import dev.sessiongateway.security.ConsoleSessions.ConsoleSession;
+import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.JsonRequests;
 import dev.sessiongateway.web.ProblemCode;
 import dev.sessiongateway.web.ProblemException;
+import dev.sessiongateway.web.ProblemResponses;
 
 /**
  * Signing in to the ops console with an ops key, and out again. The key travels only in
@@ -35,6 +47,8 @@ import dev.sessiongateway.web.ProblemException;
  */
 @RestController
 @RequestMapping(ConsoleSignInController.PATH)
+@Tag(name = ConsoleApiDocs.TAG, description = "Signing in to the ops console (/ops/) with an ops key, and out again.")
+@ProblemResponses({ ProblemCode.UNAUTHENTICATED, ProblemCode.FORBIDDEN })
 class ConsoleSignInController {
 
 	static final String PATH_SCOPE = "/ops";
@@ -58,14 +72,48 @@ class ConsoleSignInController {
 	}
 
 	/** Who is signed in, the CSRF token, and when the sign-in ends at the latest. */
-	record SignedIn(String client, String csrfToken, Instant expiresAt, long idleTimeoutSeconds) {
+	@Schema(name = "ConsoleSignIn", description = "A console sign-in; its token is in the cookie only.")
+	record SignedIn(
+			@Schema(description = "the name of the client whose key signed in", example = "demo-ops") String client,
+			@Schema(description = "sent back in X-CSRF-Token by every console request that changes anything",
+					example = "8J0b3uQw1Xk9nT2cYv5mR7sLh4pZe6dA0fGiKoNqWjE") String csrfToken,
+			@Schema(description = "when the sign-in ends at the latest (gateway.console.lifetime after it was made)",
+					example = "2026-12-01T21:00:00Z") Instant expiresAt,
+			@Schema(description = "how long the sign-in may go unused before it ends (gateway.console.idle-timeout)",
+					example = "1800") long idleTimeoutSeconds) {
 	}
 
 	/**
 	 * Signs in with {@code {"key": "<ops key>"}}: 200 with the sign-in and its cookie;
-	 * 401 for a key the gateway does not know, 403 for a key without the ops role.
+	 * 401 for a key the gateway does not know, 403 for a key without the ops role. A
+	 * caller that accepts no JSON answer is refused before anyone is signed in.
 	 */
-	@PostMapping(path = "/sign-in", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "consoleSignIn", summary = "Sign in to the ops console",
+			description = "Takes an ops client key in the body, never in a header or the query, and answers with "
+					+ "the sign-in: its CSRF token in the body, and its token in the `gateway_console` cookie "
+					+ "(HttpOnly, SameSite=Strict, Path=/ops, Secure over https), which then authenticates the "
+					+ "console's requests to the ops routes. The gateway keeps the key nowhere and stores only the "
+					+ "SHA-256 of the cookie's token. 401: the key matches no client (as does a header key sent "
+					+ "along); 403: its client has no ops role.")
+	@SecurityRequirements
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = ConsoleApiDocs.SignInRequest.class),
+					examples = @ExampleObject(name = "sign-in", summary = "The demo's ops key",
+							value = ConsoleApiDocs.SIGN_IN_EXAMPLE)))
+	@ApiResponse(responseCode = "200", description = "Signed in.",
+			headers = @Header(name = HttpHeaders.SET_COOKIE,
+					description = "`gateway_console=<token>; Path=/ops; HttpOnly; SameSite=Strict` (and `Secure` "
+							+ "over https)",
+					schema = @Schema(type = "string")),
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = SignedIn.class),
+					examples = @ExampleObject(name = "signed-in", summary = "Signed in",
+							value = ConsoleApiDocs.SIGNED_IN_EXAMPLE)))
+	@ProblemResponses({ ProblemCode.VALIDATION_FAILED, ProblemCode.PAYLOAD_TOO_LARGE,
+			ProblemCode.UNSUPPORTED_MEDIA_TYPE })
+	@PostMapping(path = "/sign-in", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<SignedIn> signIn(@RequestBody(required = false) byte @Nullable [] body, HttpServletRequest request) {
 		ObjectNode fields = JsonRequests.readObject(body);
 		JsonRequests.onlyFields(fields, Set.of("key"));
@@ -90,6 +138,17 @@ class ConsoleSignInController {
 	}
 
 	/** The sign-in this browser holds; 401 when it holds none. */
+	@Operation(operationId = "consoleSession", summary = "Read this browser's console sign-in",
+			description = "The sign-in the `gateway_console` cookie stands for, with its CSRF token: how the console "
+					+ "page finds out, when it loads, whether it is signed in. Using the sign-in moves its idle "
+					+ "timeout on. A client key in a header takes the cookie's place: an ops key gets 401 (a key is "
+					+ "no sign-in), any other key 403.",
+			security = @SecurityRequirement(name = ApiDocs.CONSOLE_COOKIE))
+	@ApiResponse(responseCode = "200", description = "The sign-in.",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = SignedIn.class),
+					examples = @ExampleObject(name = "signed-in", summary = "Signed in",
+							value = ConsoleApiDocs.SIGNED_IN_EXAMPLE)))
 	@GetMapping("/session")
 	SignedIn current(@RequestAttribute(name = ConsoleSessionFilter.ATTRIBUTE,
 			required = false) @Nullable ConsoleSession session) {
@@ -97,6 +156,16 @@ class ConsoleSignInController {
 	}
 
 	/** Ends this browser's sign-in, on every replica, and drops its cookie. */
+	@Operation(operationId = "consoleSignOut", summary = "Sign out of the ops console",
+			description = "Ends the cookie's sign-in on every replica and drops the cookie. Needs the sign-in's CSRF "
+					+ "token in `X-CSRF-Token`: without it (or with another) the answer is 403 and the sign-in goes "
+					+ "on. A client key in a header takes the cookie's place: an ops key gets 401 (a key is no "
+					+ "sign-in), any other key 403.",
+			security = @SecurityRequirement(name = ApiDocs.CONSOLE_COOKIE))
+	@ApiResponse(responseCode = "204", description = "Signed out.",
+			headers = @Header(name = HttpHeaders.SET_COOKIE,
+					description = "`gateway_console=; Path=/ops; Max-Age=0; ...`: the browser drops the cookie",
+					schema = @Schema(type = "string")))
 	@PostMapping("/sign-out")
 	ResponseEntity<Void> signOut(
 			@RequestAttribute(name = ConsoleSessionFilter.ATTRIBUTE, required = false) @Nullable ConsoleSession session,

@@ -17,6 +17,12 @@ public final class ApiDocs {
 	/** The security scheme of the Pathors webhook's shared secret. */
 	public static final String WEBHOOK_SECRET = "webhookSecret";
 
+	/**
+	 * The security scheme of an ops console sign-in's cookie; the {@code security}
+	 * package describes it.
+	 */
+	public static final String CONSOLE_COOKIE = "consoleCookie";
+
 	private ApiDocs() {
 	}
 

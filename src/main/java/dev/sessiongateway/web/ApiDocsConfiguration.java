@@ -38,7 +38,9 @@ class ApiDocsConfiguration {
 
 			**Authentication.** Every route needs a client key, as `Authorization: Bearer <key>` or \
 			`X-Api-Key: <key>` (*Authorize* above); session routes need the `sessions` role and the \
-			project or account, ops routes the `ops` role. The webhook takes its own shared secret.
+			project or account, ops routes the `ops` role. The ops console signs in once with an ops key in \
+			the body of its sign-in, then sends the sign-in's cookie instead of a key (and its CSRF token \
+			in `X-CSRF-Token` on requests that change anything). The webhook takes its own shared secret.
 
 			**Errors.** Answers the gateway makes itself are `application/problem+json` with a stable \
 			`code` (each route lists the ones it may give). A provider's own answer about the request \

@@ -46,6 +46,19 @@ class SessionCsvTests {
 	}
 
 	@Test
+	void theDescribedExampleIsWhatAnExportOfItsSessionHolds() throws IOException {
+		SessionView view = new SessionView(1, "pathors", "demo-project", "chat-001", SessionStatus.ACTIVE,
+				"demo-service", Instant.parse("2026-12-01T09:00:00Z"), Instant.parse("2026-12-01T09:00:01Z"), null,
+				null, null, "pw_7c1e", 0, null, null, null, null, null, null);
+		StringWriter out = new StringWriter();
+		try (SessionCsv csv = new SessionCsv(out)) {
+			csv.header();
+			csv.row(view);
+		}
+		assertThat(SessionCsv.EXAMPLE).isEqualTo(out.toString());
+	}
+
+	@Test
 	void theHeaderNamesEveryFieldOfTheViewButItsHistory() throws IOException {
 		StringWriter out = new StringWriter();
 		try (SessionCsv csv = new SessionCsv(out)) {

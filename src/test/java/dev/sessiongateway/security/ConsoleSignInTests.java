@@ -198,6 +198,16 @@ class ConsoleSignInTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void aSignInAskedForAnAnswerItCannotGiveSignsNobodyIn() {
+		HttpResponse<String> answer = call("POST", "/ops/console/sign-in",
+				Map.of("Content-Type", "application/json", "Accept", "text/csv"), "{\"key\":\"" + OPS_KEY + "\"}");
+
+		assertProblem(answer, 406, "NOT_ACCEPTABLE");
+		assertThat(answer.headers().firstValue("Set-Cookie")).isEmpty();
+		assertThat(this.jdbc.queryForObject("select count(*) from console_session", Long.class)).isZero();
+	}
+
+	@Test
 	void aSignInUnusedPastItsIdleTimeoutHasEnded() {
 		Browser browser = signIn();
 		this.jdbc.update("update console_session set idle_until = ?", Timestamp.from(Instant.now().minusSeconds(1)));
