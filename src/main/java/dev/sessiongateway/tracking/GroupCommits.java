@@ -36,13 +36,22 @@ class GroupCommits implements DisposableBean {
 	static final int MAX_GROUP = 64;
 
 	/**
-	 * One writer: the ledger's transactions never wait for each other. With a second
-	 * writer, two groups each held rows the other one's next unit needed (a duplicate
-	 * open waits for the uncommitted end that frees its id); H2 does not always detect
-	 * that as a deadlock and waits out its lock timeout. Background claims take only rows
-	 * nobody holds ({@code skip locked}), so they never wait for the writer either.
+	 * Writers on H2: one, so that the ledger's transactions never wait for each other.
+	 * With two, two groups each held rows the other one's next unit needed (a duplicate
+	 * open waits for the uncommitted end that frees its id), and H2 does not always
+	 * detect that as a deadlock: it waits out its lock timeout. Background claims take
+	 * only rows nobody holds ({@code skip locked}), so they never wait for the writer
+	 * either.
 	 */
-	static final int WRITERS = 1;
+	static final int H2_WRITERS = 1;
+
+	/**
+	 * Writers on other databases (PostgreSQL): two, so that one group's statements run
+	 * while the other's commit waits for its log flush. PostgreSQL detects a deadlock
+	 * between two groups and aborts one statement; that unit is rolled back to its
+	 * savepoint and its change runs again on a fresh read.
+	 */
+	static final int WRITERS = 2;
 
 	private final LedgerTransactions transactions;
 
@@ -54,7 +63,8 @@ class GroupCommits implements DisposableBean {
 
 	GroupCommits(LedgerTransactions transactions) {
 		this.transactions = transactions;
-		for (int i = 1; i <= WRITERS; i++) {
+		int count = transactions.onH2() ? H2_WRITERS : WRITERS;
+		for (int i = 1; i <= count; i++) {
 			this.writers.add(Thread.ofPlatform().daemon().name("ledger-writer-" + i).start(this::write));
 		}
 	}
@@ -81,6 +91,11 @@ class GroupCommits implements DisposableBean {
 		catch (CompletionException ex) {
 			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
 		}
+	}
+
+	/** How many writers commit groups. */
+	int writers() {
+		return this.writers.size();
 	}
 
 	/** How many units wait for a writer. */

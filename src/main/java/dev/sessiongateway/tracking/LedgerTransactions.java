@@ -53,6 +53,8 @@ class LedgerTransactions implements DisposableBean {
 
 	private final @Nullable LedgerJournal journal;
 
+	private final boolean onH2;
+
 	private @Nullable ScheduledExecutorService checkpoints;
 
 	private volatile boolean replayed;
@@ -63,7 +65,9 @@ class LedgerTransactions implements DisposableBean {
 	LedgerTransactions(DataSource dataSource, @Value("${gateway.ledger.journal:true}") boolean journal) {
 		this.dataSource = dataSource;
 		this.template = new TransactionTemplate(new Manager(dataSource, this));
-		Path file = journal ? h2File(dataSource) : null;
+		String url = url(dataSource);
+		this.onH2 = url != null && url.regionMatches(true, 0, "jdbc:h2:", 0, 8);
+		Path file = (journal && url != null) ? LedgerJournal.h2File(url) : null;
 		this.journal = (file != null) ? new LedgerJournal(file, SEGMENT_LIMIT) : null;
 	}
 
@@ -178,9 +182,19 @@ class LedgerTransactions implements DisposableBean {
 		}
 	}
 
+	/** Whether the ledger is on H2 (a file or in memory). */
+	boolean onH2() {
+		return this.onH2;
+	}
+
 	static @Nullable Path h2File(DataSource dataSource) {
+		String url = url(dataSource);
+		return (url != null) ? LedgerJournal.h2File(url) : null;
+	}
+
+	private static @Nullable String url(DataSource dataSource) {
 		try (Connection connection = dataSource.getConnection()) {
-			return LedgerJournal.h2File(connection.getMetaData().getURL());
+			return connection.getMetaData().getURL();
 		}
 		catch (SQLException ex) {
 			// the database is not reachable yet: transactions will say so

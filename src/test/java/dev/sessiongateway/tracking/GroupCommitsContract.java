@@ -151,7 +151,7 @@ abstract class GroupCommitsContract {
 	 * other so that no writer takes two of them as one group.
 	 */
 	private void holdWriters() throws InterruptedException {
-		for (int i = 1; i <= GroupCommits.WRITERS; i++) {
+		for (int i = 1; i <= this.commits.writers(); i++) {
 			String name = "held-" + i;
 			CountDownLatch started = new CountDownLatch(1);
 			this.holders.add(submit(() -> {
