@@ -159,6 +159,28 @@ class UpstreamCallsTests {
 	}
 
 	@Test
+	void bodiesAndHeaderLinesLargerThanAConnectionsBuffersPassWhole() {
+		String field = "x".repeat(PooledHttpClients.BUFFER_SIZE * 14);
+		String reply = "{\"sessionId\":\"s\",\"note\":\"" + field + "\"}";
+		String header = "h".repeat(PooledHttpClients.BUFFER_SIZE + PooledHttpClients.BUFFER_SIZE / 2);
+		this.server.stubFor(
+				any(anyUrl()).willReturn(aResponse().withStatus(201).withHeader("X-Long", header).withBody(reply)));
+		byte[] sent = ("{\"session_id\":\"s\",\"metadata\":{\"note\":\"" + field + "\"}}").getBytes();
+
+		UpstreamResponse response = this.upstream.exchange("create", HttpMethod.POST,
+				"/v1/projects/{projectId}/sessions", this.auth, sent, "p");
+		UpstreamResponse again = create(this.upstream);
+
+		assertThat(response.status()).isEqualTo(201);
+		assertThat(new String(response.body())).isEqualTo(reply);
+		assertThat(again.status()).isEqualTo(201);
+		assertThat(this.server.getAllServeEvents()).hasSize(2);
+		assertThat(this.server.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl())))
+			.extracting(LoggedRequest::getBodyAsString)
+			.contains(new String(sent));
+	}
+
+	@Test
 	void aFailedCallLogsItsCauseAndTheProvidersHostInOneLine() throws Exception {
 		String host = "localhost:" + this.server.port();
 		fault(Fault.CONNECTION_RESET_BY_PEER);
