@@ -178,7 +178,7 @@ class LedgerTransactions implements DisposableBean {
 		}
 		catch (RuntimeException ex) {
 			log.warn("the ledger journal could not be checkpointed (its segments are kept and replayed if needed): {}",
-					ex.toString());
+					(ex.getCause() != null) ? ex.getMessage() + ": " + ex.getCause().getMessage() : ex.toString());
 		}
 	}
 

@@ -1,0 +1,97 @@
+package dev.sessiongateway.durability;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.sessiongateway.durability.PathorsStub.Mode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A gateway on the H2 file it ships with, stopped as an orchestrator stops it (SIGTERM),
+ * writes its database file and logs no warning: a warning at every stop teaches operators
+ * to ignore warnings, and a journal left behind is replayed at the next start. What it
+ * confirmed is in the file, with no journal to replay, and a request in flight when the
+ * stop began is finished and recorded like any other.
+ */
+class GracefulStopTests {
+
+	private static final Path WORK = Path.of("target", "durability").toAbsolutePath();
+
+	private static final Pattern WARNING = Pattern.compile("^\\S+\\s+(WARN|ERROR)\\s.*");
+
+	private static final String PROJECT = "proj-stop";
+
+	@Test
+	void aStoppedGatewayWritesItsFileAndLogsNoWarning() throws Exception {
+		Path directory = WORK.resolve("stop-h2-" + System.currentTimeMillis());
+		try (PathorsStub stub = PathorsStub.start(1); Gateways gateways = new Gateways(directory)) {
+			GatewayProcess gateway = gateways.start("stopped", GatewayProcess.settings(stub.baseUrl(0)))
+				.awaitReady(Duration.ofMinutes(2));
+			assertThat(gateway.open(PROJECT, "g1")).isEqualTo(201);
+			assertThat(gateway.open(PROJECT, "g2")).isEqualTo(201);
+
+			gateway.stop();
+
+			String output = gateway.output();
+			assertThat(output.lines().filter((line) -> WARNING.matcher(line).matches()).toList()).as(output).isEmpty();
+			Path data = directory.resolve("data");
+			assertThat(journalBytes(data)).as("bytes left in the journal's segments").isZero();
+			Ledger ledger = Ledger.read("jdbc:h2:file:" + data.resolve("session-gateway") + ";IFEXISTS=TRUE", "sa");
+			assertThat(ledger.sessionIds("ACTIVE")).containsExactlyInAnyOrder("g1", "g2");
+		}
+	}
+
+	@Test
+	void aCreateInFlightWhenTheStopBeginsIsAnsweredAndRecorded() throws Exception {
+		Path directory = WORK.resolve("stop-in-flight-h2-" + System.currentTimeMillis());
+		try (PathorsStub stub = PathorsStub.start(1); Gateways gateways = new Gateways(directory)) {
+			GatewayProcess gateway = gateways.start("stopped", GatewayProcess.settings(stub.baseUrl(0)))
+				.awaitReady(Duration.ofMinutes(2));
+			stub.creates(Mode.HOLD);
+			CompletableFuture<Integer> answer = gateway.openAsync(PROJECT, "f1");
+			assertThat(stub.awaitHeld("create", 1, Duration.ofSeconds(30))).hasSize(1);
+
+			CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+				try {
+					gateway.stop();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			// the JVM's shutdown hooks have run for a while when the provider answers
+			Thread.sleep(1500);
+			stub.release((call) -> true);
+			stub.creates(Mode.ANSWER);
+			stopped.join();
+
+			String output = gateway.output();
+			assertThat(answer.join()).as(output).isEqualTo(201);
+			Path data = directory.resolve("data");
+			Ledger ledger = Ledger.read("jdbc:h2:file:" + data.resolve("session-gateway") + ";IFEXISTS=TRUE", "sa");
+			assertThat(ledger.sessionIds("ACTIVE")).as(output).containsExactly("f1");
+			assertThat(stub.live(PROJECT)).containsExactly("f1");
+		}
+	}
+
+	private static long journalBytes(Path data) throws IOException {
+		try (Stream<Path> files = Files.list(data)) {
+			List<Path> segments = files.filter((file) -> file.getFileName().toString().contains(".journal-")).toList();
+			long bytes = 0;
+			for (Path segment : segments) {
+				bytes += Files.size(segment);
+			}
+			return bytes;
+		}
+	}
+
+}
