@@ -3,6 +3,7 @@ package dev.sessiongateway.durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +35,7 @@ class GracefulStopTests {
 	void aStoppedGatewayWritesItsFileAndLogsNoWarning() throws Exception {
 		Path directory = WORK.resolve("stop-h2-" + System.currentTimeMillis());
 		try (PathorsStub stub = PathorsStub.start(1); Gateways gateways = new Gateways(directory)) {
-			GatewayProcess gateway = gateways.start("stopped", GatewayProcess.settings(stub.baseUrl(0)))
-				.awaitReady(Duration.ofMinutes(2));
+			GatewayProcess gateway = started(gateways, stub);
 			assertThat(gateway.open(PROJECT, "g1")).isEqualTo(201);
 			assertThat(gateway.open(PROJECT, "g2")).isEqualTo(201);
 
@@ -43,10 +43,8 @@ class GracefulStopTests {
 
 			String output = gateway.output();
 			assertThat(output.lines().filter((line) -> WARNING.matcher(line).matches()).toList()).as(output).isEmpty();
-			Path data = directory.resolve("data");
-			assertThat(journalBytes(data)).as("bytes left in the journal's segments").isZero();
-			Ledger ledger = Ledger.read("jdbc:h2:file:" + data.resolve("session-gateway") + ";IFEXISTS=TRUE", "sa");
-			assertThat(ledger.sessionIds("ACTIVE")).containsExactlyInAnyOrder("g1", "g2");
+			assertThat(journalBytes(directory.resolve("data"))).as("bytes left in the journal's segments").isZero();
+			assertThat(inTheFile(directory).sessionIds("ACTIVE")).containsExactlyInAnyOrder("g1", "g2");
 		}
 	}
 
@@ -54,8 +52,7 @@ class GracefulStopTests {
 	void aCreateInFlightWhenTheStopBeginsIsAnsweredAndRecorded() throws Exception {
 		Path directory = WORK.resolve("stop-in-flight-h2-" + System.currentTimeMillis());
 		try (PathorsStub stub = PathorsStub.start(1); Gateways gateways = new Gateways(directory)) {
-			GatewayProcess gateway = gateways.start("stopped", GatewayProcess.settings(stub.baseUrl(0)))
-				.awaitReady(Duration.ofMinutes(2));
+			GatewayProcess gateway = started(gateways, stub);
 			stub.creates(Mode.HOLD);
 			CompletableFuture<Integer> answer = gateway.openAsync(PROJECT, "f1");
 			assertThat(stub.awaitHeld("create", 1, Duration.ofSeconds(30))).hasSize(1);
@@ -76,11 +73,19 @@ class GracefulStopTests {
 
 			String output = gateway.output();
 			assertThat(answer.join()).as(output).isEqualTo(201);
-			Path data = directory.resolve("data");
-			Ledger ledger = Ledger.read("jdbc:h2:file:" + data.resolve("session-gateway") + ";IFEXISTS=TRUE", "sa");
-			assertThat(ledger.sessionIds("ACTIVE")).as(output).containsExactly("f1");
+			assertThat(inTheFile(directory).sessionIds("ACTIVE")).as(output).containsExactly("f1");
 			assertThat(stub.live(PROJECT)).containsExactly("f1");
 		}
+	}
+
+	/** A gateway on the H2 file it ships with, in the gateways' folder, ready. */
+	private static GatewayProcess started(Gateways gateways, PathorsStub stub) throws InterruptedException {
+		return gateways.start("stopped", GatewayProcess.settings(stub.baseUrl(0))).awaitReady(Duration.ofMinutes(2));
+	}
+
+	/** The ledger in the shipped H2 file under {@code directory}. */
+	private static Ledger inTheFile(Path directory) throws SQLException {
+		return Ledger.read("jdbc:h2:file:" + directory.resolve("data/session-gateway") + ";IFEXISTS=TRUE", "sa");
 	}
 
 	private static long journalBytes(Path data) throws IOException {
