@@ -29,7 +29,7 @@ final class CommittedResponses {
 			return false;
 		}
 		HttpServletRequest failed = servlet.getRequest();
-		if (causedByIo(ex)) {
+		if (Causes.include(ex, IOException.class)) {
 			log.debug("{} {}: the client went away while its answer was written: {}", failed.getMethod(),
 					failed.getRequestURI(), ex.getMessage());
 		}
@@ -38,15 +38,6 @@ final class CommittedResponses {
 					ex.getMessage());
 		}
 		return true;
-	}
-
-	private static boolean causedByIo(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof IOException) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

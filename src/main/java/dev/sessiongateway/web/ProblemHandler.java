@@ -100,7 +100,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		if (causedByTooLarge(ex)) {
+		if (Causes.include(ex, RequestSizeFilter.TooLargeException.class)) {
 			ProblemDetail problem = Problems.of(ProblemCode.PAYLOAD_TOO_LARGE, RequestSizeFilter.DETAIL,
 					servletRequest(request).getRequestURI());
 			return handleExceptionInternal(ex, problem, headers, ProblemCode.PAYLOAD_TOO_LARGE.status(), request);
@@ -185,15 +185,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		problemHeaders.putAll(headers);
 		problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		return super.handleExceptionInternal(ex, body, problemHeaders, statusCode, request);
-	}
-
-	private static boolean causedByTooLarge(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof RequestSizeFilter.TooLargeException) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static HttpServletRequest servletRequest(WebRequest request) {
