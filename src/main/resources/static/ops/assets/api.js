@@ -44,15 +44,20 @@ export async function request(path, { method = 'GET', body, accept = 'applicatio
 		throw new SignedOut();
 	}
 	if (!response.ok) {
-		let problem = {};
-		try {
-			problem = await response.json();
-		} catch (error) {
-			// not a problem body: the status says it all
-		}
-		throw new ApiError(response.status, problem);
+		throw await failure(response);
 	}
 	return response;
+}
+
+/** The error a failed answer stands for, with its problem body when it has one. */
+async function failure(response) {
+	let problem = {};
+	try {
+		problem = await response.json();
+	} catch (error) {
+		// not a problem body: the status says it all
+	}
+	return new ApiError(response.status, problem);
 }
 
 /** Sends a request and reads its JSON answer, with the status. */
@@ -69,13 +74,7 @@ export async function signIn(key) {
 		body: JSON.stringify({ key }),
 	});
 	if (!response.ok) {
-		let problem = {};
-		try {
-			problem = await response.json();
-		} catch (error) {
-			// the status says it all
-		}
-		throw new ApiError(response.status, problem);
+		throw await failure(response);
 	}
 	return response.json();
 }
