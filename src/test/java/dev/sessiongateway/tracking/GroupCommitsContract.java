@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -19,6 +18,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.CannotCreateTransactionException;
 
+import static dev.sessiongateway.tracking.GroupCommitUnits.await;
+import static dev.sessiongateway.tracking.GroupCommitUnits.queued;
+import static dev.sessiongateway.tracking.GroupCommitUnits.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,15 +65,15 @@ abstract class GroupCommitsContract {
 	@Test
 	void aFailingUnitFailsAloneAndTheOthersOfItsGroupCommitOnce() throws Exception {
 		holdWriters();
-		CompletableFuture<String> first = submit(() -> insert("a"));
-		queued(1);
-		CompletableFuture<String> duplicate = submit(() -> {
+		CompletableFuture<String> first = submit(this.commits, () -> insert("a"));
+		queued(this.commits, 1);
+		CompletableFuture<String> duplicate = submit(this.commits, () -> {
 			insert("b");
 			return insert("a");
 		});
-		queued(2);
-		CompletableFuture<String> last = submit(() -> insert("c"));
-		queued(3);
+		queued(this.commits, 2);
+		CompletableFuture<String> last = submit(this.commits, () -> insert("c"));
+		queued(this.commits, 3);
 		this.release.countDown();
 
 		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("a");
@@ -89,18 +91,18 @@ abstract class GroupCommitsContract {
 		holdWriters();
 		AtomicInteger firstRuns = new AtomicInteger();
 		AtomicInteger lastRuns = new AtomicInteger();
-		CompletableFuture<String> first = submit(() -> {
+		CompletableFuture<String> first = submit(this.commits, () -> {
 			firstRuns.incrementAndGet();
 			return insert("d");
 		});
-		queued(1);
-		CompletableFuture<String> duplicate = submit(() -> insert("d"));
-		queued(2);
-		CompletableFuture<String> last = submit(() -> {
+		queued(this.commits, 1);
+		CompletableFuture<String> duplicate = submit(this.commits, () -> insert("d"));
+		queued(this.commits, 2);
+		CompletableFuture<String> last = submit(this.commits, () -> {
 			lastRuns.incrementAndGet();
 			return insert("e");
 		});
-		queued(3);
+		queued(this.commits, 3);
 		this.release.countDown();
 
 		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("d");
@@ -115,10 +117,10 @@ abstract class GroupCommitsContract {
 	@Test
 	void aTransactionThatCannotBeginFailsEveryUnitOfItsGroupAndCommitsNone() throws Exception {
 		holdWriters();
-		CompletableFuture<String> one = submit(() -> insert("x"));
-		queued(1);
-		CompletableFuture<String> two = submit(() -> insert("y"));
-		queued(2);
+		CompletableFuture<String> one = submit(this.commits, () -> insert("x"));
+		queued(this.commits, 1);
+		CompletableFuture<String> two = submit(this.commits, () -> insert("y"));
+		queued(this.commits, 2);
 		this.transactions.failNext();
 		this.release.countDown();
 
@@ -154,46 +156,12 @@ abstract class GroupCommitsContract {
 		for (int i = 1; i <= this.commits.writers(); i++) {
 			String name = "held-" + i;
 			CountDownLatch started = new CountDownLatch(1);
-			this.holders.add(submit(() -> {
+			this.holders.add(submit(this.commits, () -> {
 				started.countDown();
 				await(this.release);
 				return insert(name);
 			}));
 			assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-		}
-	}
-
-	private <T> CompletableFuture<T> submit(Supplier<T> work) {
-		CompletableFuture<T> outcome = new CompletableFuture<>();
-		Thread.ofVirtual().start(() -> {
-			try {
-				outcome.complete(this.commits.run(work));
-			}
-			catch (RuntimeException ex) {
-				outcome.completeExceptionally(ex);
-			}
-		});
-		return outcome;
-	}
-
-	/**
-	 * Waits until this many units wait for the writer (each test queues its units one at
-	 * a time, so that they queue in the order written).
-	 */
-	private void queued(int count) throws InterruptedException {
-		for (int i = 0; i < 1000 && this.commits.waiting() < count; i++) {
-			Thread.sleep(10);
-		}
-		assertThat(this.commits.waiting()).isEqualTo(count);
-	}
-
-	private static void await(CountDownLatch latch) {
-		try {
-			assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
 		}
 	}
 

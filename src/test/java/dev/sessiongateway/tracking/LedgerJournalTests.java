@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -23,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import static dev.sessiongateway.tracking.GroupCommitUnits.await;
+import static dev.sessiongateway.tracking.GroupCommitUnits.queued;
+import static dev.sessiongateway.tracking.GroupCommitUnits.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -163,14 +165,14 @@ class LedgerJournalTests {
 		});
 		assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
 		CompletableFuture<Long> first = submit(commits, () -> ledger.insert("s-1"));
-		waitForQueue(commits, 1);
+		queued(commits, 1);
 		CompletableFuture<Long> failing = submit(commits, () -> {
 			ledger.insert("s-2");
 			throw new IllegalStateException("this unit fails after its write");
 		});
-		waitForQueue(commits, 2);
+		queued(commits, 2);
 		CompletableFuture<Long> last = submit(commits, () -> ledger.insert("s-3"));
-		waitForQueue(commits, 3);
+		queued(commits, 3);
 		release.countDown();
 		held.get(10, TimeUnit.SECONDS);
 		first.get(10, TimeUnit.SECONDS);
@@ -200,36 +202,6 @@ class LedgerJournalTests {
 
 	private List<Path> journalSegments() {
 		return new LedgerJournal(this.directory.resolve("ledger"), Long.MAX_VALUE).segments();
-	}
-
-	private static <T> CompletableFuture<T> submit(GroupCommits commits, Supplier<T> work) {
-		CompletableFuture<T> outcome = new CompletableFuture<>();
-		Thread.ofVirtual().start(() -> {
-			try {
-				outcome.complete(commits.run(work));
-			}
-			catch (RuntimeException ex) {
-				outcome.completeExceptionally(ex);
-			}
-		});
-		return outcome;
-	}
-
-	private static void waitForQueue(GroupCommits commits, int count) throws InterruptedException {
-		for (int i = 0; i < 1000 && commits.waiting() < count; i++) {
-			Thread.sleep(10);
-		}
-		assertThat(commits.waiting()).isEqualTo(count);
-	}
-
-	private static void await(CountDownLatch latch) {
-		try {
-			assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/** A ledger on the test's H2 file, written as the gateway writes it. */
