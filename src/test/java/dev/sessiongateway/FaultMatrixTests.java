@@ -22,7 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,6 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.sessiongateway.ProviderStub.Answer;
 import dev.sessiongateway.ProviderStub.Operation;
+import dev.sessiongateway.tracking.TestClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,6 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "gateway.sessions.worker.enabled=true", "gateway.sessions.worker.poll-interval=100ms",
 				"gateway.sessions.worker.min-backoff=100ms", "gateway.sessions.worker.max-backoff=500ms" })
 @ActiveProfiles("test")
+@Import(FaultMatrixTests.MovableClock.class)
 class FaultMatrixTests {
 
 	private static final String KONPRO_ACCOUNT = "test-account";
@@ -75,6 +81,24 @@ class FaultMatrixTests {
 
 	@Autowired
 	private JdbcTemplate jdbc;
+
+	@Autowired
+	private TestClock clock;
+
+	/** The gateway's default: how long after it began a create may still land. */
+	private static final Duration VERIFY_AFTER = Duration.ofMinutes(2);
+
+	/** A clock the test moves past the time creates may land, instead of waiting. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class MovableClock {
+
+		@Bean
+		@Primary
+		TestClock testClock() {
+			return new TestClock();
+		}
+
+	}
 
 	@DynamicPropertySource
 	static void providers(DynamicPropertyRegistry registry) {
@@ -118,6 +142,13 @@ class FaultMatrixTests {
 
 		/** The provider acted; its answer comes after the gateway's read timeout. */
 		LATE_PAST_READ_TIMEOUT(Answer.LATE, true),
+
+		/**
+		 * The provider is still working when the gateway's read timeout passes, and
+		 * carries the request out only after the gateway's first end of the session was
+		 * answered.
+		 */
+		LANDS_AFTER_THE_END(Answer.LANDS_LATE, false),
 
 		/** A listener accepts the connection and never answers. */
 		BLACK_HOLE(null, false),
@@ -244,7 +275,7 @@ class FaultMatrixTests {
 				assertThat(code(answer)).as(line).isEqualTo("UPSTREAM_RATE_LIMITED");
 				assertThat(answer.headers().firstValue("Retry-After")).as(line).hasValue("1");
 			}
-			case LATE_PAST_READ_TIMEOUT, BLACK_HOLE -> {
+			case LATE_PAST_READ_TIMEOUT, LANDS_AFTER_THE_END, BLACK_HOLE -> {
 				assertThat(answer.statusCode()).as(line).isEqualTo(504);
 				assertThat(code(answer)).as(line).isEqualTo("UPSTREAM_TIMEOUT");
 			}
@@ -288,7 +319,15 @@ class FaultMatrixTests {
 	 */
 	private Ledger settleAndCompare(Case c) {
 		long deadline = System.nanoTime() + SETTLE.toNanos();
-		while (unsettled() > 0 && System.nanoTime() - deadline < 0) {
+		while (unsettled(UNVERIFIED) > 0 && System.nanoTime() - deadline < 0) {
+			sleep(50);
+		}
+		// what the providers were still working on lands, after the first ends were
+		// answered; then the time passes when a create could still land
+		pathors.landLateRequests();
+		konpro.landLateRequests();
+		this.clock.advance(VERIFY_AFTER.plusSeconds(1));
+		while (unsettled(ALL) > 0 && System.nanoTime() - deadline < 0) {
 			sleep(50);
 		}
 		List<Map<String, Object>> rows = this.jdbc
@@ -335,9 +374,18 @@ class FaultMatrixTests {
 		return duplicates;
 	}
 
-	private int unsettled() {
-		Integer count = this.jdbc.queryForObject(
-				"select count(*) from tracked_session where status in ('OPENING', 'ENDING')", Integer.class);
+	/** Rows OPENING or ENDING. */
+	private static final String ALL = "select count(*) from tracked_session where status in ('OPENING', 'ENDING')";
+
+	/**
+	 * Rows OPENING or ENDING, but for ends the provider confirmed that wait to be
+	 * verified once their create can no longer land.
+	 */
+	private static final String UNVERIFIED = ALL
+			+ " and not (status = 'ENDING' and settles_at is not null and next_attempt_at >= settles_at)";
+
+	private int unsettled(String query) {
+		Integer count = this.jdbc.queryForObject(query, Integer.class);
 		return (count != null) ? count : 0;
 	}
 

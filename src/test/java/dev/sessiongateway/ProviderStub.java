@@ -49,7 +49,13 @@ final class ProviderStub implements AutoCloseable {
 	/** What a faulty provider sends back instead of its answer. */
 	enum Answer {
 
-		HTTP_500, HTTP_502, HTTP_503, HTTP_429, RESET, EMPTY_RESPONSE, MALFORMED_CHUNK, RANDOM_DATA, LATE
+		HTTP_500, HTTP_502, HTTP_503, HTTP_429, RESET, EMPTY_RESPONSE, MALFORMED_CHUNK, RANDOM_DATA, LATE,
+		/**
+		 * The provider is still working on the request when the gateway's read timeout
+		 * passes, and carries it out only when the test says so
+		 * ({@link #landLateRequests}): a create that lands after its compensating end.
+		 */
+		LANDS_LATE
 
 	}
 
@@ -76,6 +82,8 @@ final class ProviderStub implements AutoCloseable {
 	private final List<EndCall> ends = new CopyOnWriteArrayList<>();
 
 	private final List<Socket> silent = new CopyOnWriteArrayList<>();
+
+	private final List<Call> landingLate = new CopyOnWriteArrayList<>();
 
 	private @Nullable Planned next;
 
@@ -117,6 +125,7 @@ final class ProviderStub implements AutoCloseable {
 		this.live.clear();
 		this.creates.clear();
 		this.ends.clear();
+		this.landingLate.clear();
 		this.next = null;
 		this.outageUntil = 0;
 	}
@@ -127,6 +136,18 @@ final class ProviderStub implements AutoCloseable {
 	 */
 	synchronized void failNext(Operation operation, Answer answer, boolean acted) {
 		this.next = new Planned(operation, answer, acted);
+	}
+
+	/**
+	 * The requests the provider was still working on are carried out now, whatever
+	 * happened meanwhile.
+	 * @return how many were
+	 */
+	synchronized int landLateRequests() {
+		List<Call> landing = List.copyOf(this.landingLate);
+		this.landingLate.clear();
+		landing.forEach((call) -> new Model().act(call));
+		return landing.size();
 	}
 
 	/** Every request answers 503, without acting, for this long from now. */
@@ -306,8 +327,13 @@ final class ProviderStub implements AutoCloseable {
 				else {
 					planned = null;
 				}
-				boolean late = planned != null && planned.answer() == Answer.LATE;
+				boolean late = planned != null
+						&& (planned.answer() == Answer.LATE || planned.answer() == Answer.LANDS_LATE);
 				noteEnd(call, now, late ? READ_TIMEOUT_MILLIS - 50 : 0);
+				if (planned != null && planned.answer() == Answer.LANDS_LATE) {
+					ProviderStub.this.landingLate.add(call);
+					return closing(error(500, "Still working")).withFixedDelay(LATE_MILLIS).build();
+				}
 				ResponseDefinitionBuilder answer = (planned == null || planned.acted()) ? act(call) : null;
 				if (planned == null) {
 					return closing(answer).build();
@@ -406,7 +432,7 @@ final class ProviderStub implements AutoCloseable {
 				case EMPTY_RESPONSE -> WireMock.aResponse().withFault(Fault.EMPTY_RESPONSE);
 				case MALFORMED_CHUNK -> WireMock.aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK);
 				case RANDOM_DATA -> WireMock.aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE);
-				case LATE ->
+				case LATE, LANDS_LATE ->
 					closing((acted != null) ? acted : error(500, "Internal error")).withFixedDelay(LATE_MILLIS);
 			};
 		}

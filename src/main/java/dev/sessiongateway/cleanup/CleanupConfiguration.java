@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.sessiongateway.tracking.ProviderSessions;
 import dev.sessiongateway.tracking.RetryPolicy;
 import dev.sessiongateway.tracking.SessionUpkeep;
+import dev.sessiongateway.tracking.TrackingProperties;
 
 /**
  * The retry policy every end follows, and the checks that hold background settings to the
@@ -28,8 +29,8 @@ class CleanupConfiguration {
 	}
 
 	@Bean
-	CleanupWorker cleanupWorker(SessionUpkeep upkeep, CleanupProperties properties) {
-		check(properties, upkeep.providers());
+	CleanupWorker cleanupWorker(SessionUpkeep upkeep, CleanupProperties properties, TrackingProperties tracking) {
+		check(properties, tracking, upkeep.providers());
 		return new CleanupWorker(upkeep, properties);
 	}
 
@@ -38,7 +39,8 @@ class CleanupConfiguration {
 	 * a row whose provider call may still be in flight, or that name a provider the
 	 * gateway does not know.
 	 */
-	static void check(CleanupProperties properties, Map<String, ProviderSessions<?>> providers) {
+	static void check(CleanupProperties properties, TrackingProperties tracking,
+			Map<String, ProviderSessions<?>> providers) {
 		List<String> problems = new ArrayList<>();
 		if (properties.worker().minBackoff().compareTo(properties.worker().maxBackoff()) > 0) {
 			problems
@@ -63,6 +65,11 @@ class CleanupConfiguration {
 		}
 		if (properties.worker().lease().compareTo(longest) < 0) {
 			problems.add("gateway.sessions.worker.lease (" + properties.worker().lease()
+					+ ") must be at least the longest provider call (pool wait + connect + read timeout) plus "
+					+ SLACK.toSeconds() + "s: " + longest);
+		}
+		if (tracking.verifyAfter().compareTo(longest) < 0) {
+			problems.add("gateway.sessions.verify-after (" + tracking.verifyAfter()
 					+ ") must be at least the longest provider call (pool wait + connect + read timeout) plus "
 					+ SLACK.toSeconds() + "s: " + longest);
 		}

@@ -9,6 +9,11 @@ public enum EndAttempt {
 	ENDED,
 	/** Not confirmed: the row is due again later. */
 	RETRY,
+	/**
+	 * Confirmed, but the session's create may still land after it: the provider is asked
+	 * again once it cannot.
+	 */
+	VERIFY_LATER,
 	/** Not confirmed, and past its deadline: flagged for a human, still retried. */
 	FLAGGED,
 	/**

@@ -10,7 +10,10 @@ package dev.sessiongateway.tracking;
  * @param sessionId the provider's session id
  * @param attempts the end attempts counted so far, this one included
  * @param version the row's version after the claim
+ * @param verifyFirst whether the provider is first asked whether the session exists (a
+ * compensated create past the time it could still land)
  */
-public record EndClaim(long id, String provider, String scope, String sessionId, int attempts, long version) {
+public record EndClaim(long id, String provider, String scope, String sessionId, int attempts, long version,
+		boolean verifyFirst) {
 
 }

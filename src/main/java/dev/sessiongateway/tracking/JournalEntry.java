@@ -51,6 +51,7 @@ final class JournalEntry {
 			time(session.getEndingSince());
 			time(session.getFlaggedAt());
 			time(session.getLastCheckedAt());
+			time(session.getSettlesAt());
 		});
 	}
 

@@ -35,8 +35,8 @@ final class JournalReplay {
 	private static final String MERGE_SESSION = """
 			merge into tracked_session (id, provider, scope, session_id, client, created_at, version, live_key, status,
 			pathway_id, updated_at, expires_at, ended_at, end_reason, next_attempt_at, attempts, last_error,
-			ending_since, flagged_at, last_checked_at) key (id)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+			ending_since, flagged_at, last_checked_at, settles_at) key (id)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
 	private static final String MERGE_HISTORY = """
 			merge into session_transition (id, session_ref, from_status, to_status, at, actor, reason, detail) key (id)
@@ -240,6 +240,7 @@ final class JournalReplay {
 			merge.setObject(18, at(JournalEntry.time(in)));
 			merge.setObject(19, at(JournalEntry.time(in)));
 			merge.setObject(20, at(JournalEntry.time(in)));
+			merge.setObject(21, at(JournalEntry.time(in)));
 			merge.executeUpdate();
 		}
 	}

@@ -1,5 +1,6 @@
 package dev.sessiongateway.tracking;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,6 +75,14 @@ public class Session {
 	/** When the provider was last asked whether the session lives (or it opened). */
 	private @Nullable Instant lastCheckedAt;
 
+	/**
+	 * For a create whose outcome was unknown: when the provider can no longer be
+	 * finishing it. An end confirmed before then proves nothing (the create may land
+	 * after it), so the session is only recorded ENDED once the provider is asked again
+	 * after this time.
+	 */
+	private @Nullable Instant settlesAt;
+
 	@Version
 	private long version;
 
@@ -114,15 +123,15 @@ public class Session {
 	List<@Nullable Object> changeable() {
 		return Arrays.asList(this.sessionId, this.liveKey, this.status.name(), this.pathwayId, this.updatedAt,
 				this.expiresAt, this.endedAt, (this.endReason != null) ? this.endReason.name() : null,
-				this.nextAttemptAt, this.attempts, this.lastError, this.endingSince, this.flaggedAt,
-				this.lastCheckedAt);
+				this.nextAttemptAt, this.attempts, this.lastError, this.endingSince, this.flaggedAt, this.lastCheckedAt,
+				this.settlesAt);
 	}
 
 	/** Sets the changeable columns as read from the database, in the same order. */
 	void read(@Nullable String liveKey, SessionStatus status, @Nullable String pathwayId, Instant updatedAt,
 			@Nullable Instant expiresAt, @Nullable Instant endedAt, @Nullable EndReason endReason,
 			@Nullable Instant nextAttemptAt, int attempts, @Nullable String lastError, @Nullable Instant endingSince,
-			@Nullable Instant flaggedAt, @Nullable Instant lastCheckedAt) {
+			@Nullable Instant flaggedAt, @Nullable Instant lastCheckedAt, @Nullable Instant settlesAt) {
 		this.liveKey = liveKey;
 		this.status = status;
 		this.pathwayId = pathwayId;
@@ -136,6 +145,7 @@ public class Session {
 		this.endingSince = endingSince;
 		this.flaggedAt = flaggedAt;
 		this.lastCheckedAt = lastCheckedAt;
+		this.settlesAt = settlesAt;
 	}
 
 	/** The id the database gave the new row. */
@@ -168,6 +178,50 @@ public class Session {
 		session.nextAttemptAt = now;
 		session.endingSince = now;
 		return session;
+	}
+
+	/**
+	 * A caller ends again a session the ledger holds as over: the row takes its id back
+	 * while that end is in flight (an open of the id meanwhile is refused, so the end
+	 * cannot reach a session opened again), and the repeat is recorded in its history.
+	 */
+	SessionTransition holdForRepeatEnd(String actor, Instant now) {
+		if (this.status.isLive() || this.liveKey != null || this.sessionId == null) {
+			throw new IllegalStateException("session " + this.id + " is " + this.status + ", or already held");
+		}
+		this.liveKey = new SessionKey(this.provider, this.scope, this.sessionId).liveKey();
+		this.updatedAt = now;
+		return new SessionTransition(this, this.status, this.status, now, actor, null,
+				"end asked again: forwarded to " + this.provider);
+	}
+
+	/** The repeated end came back ({@code outcome} says how): the id is free again. */
+	SessionTransition repeatEndAnswered(String outcome, Instant now) {
+		if (!heldForRepeatEnd()) {
+			throw new IllegalStateException("session " + this.id + " holds no repeated end");
+		}
+		this.liveKey = null;
+		this.updatedAt = now;
+		return new SessionTransition(this, this.status, this.status, now, this.provider, null,
+				truncate("repeated end: " + outcome));
+	}
+
+	/** Whether this finished row holds its id for a repeated end. */
+	boolean heldForRepeatEnd() {
+		return !this.status.isLive() && this.liveKey != null;
+	}
+
+	/**
+	 * Whether the repeated end this row holds its id for can no longer be in flight (the
+	 * gateway stopped during its call): the hold is stale.
+	 */
+	boolean repeatHoldOver(Duration longestCall, Instant now) {
+		return heldForRepeatEnd() && this.updatedAt.plus(longestCall).isBefore(now);
+	}
+
+	/** A stale hold of a repeated end is let go. */
+	SessionTransition releaseRepeatHold(Instant now) {
+		return repeatEndAnswered("no answer recorded (the gateway stopped during the call)", now);
 	}
 
 	/** The first history entry of a new row. */
@@ -226,10 +280,14 @@ public class Session {
 	/**
 	 * The create's outcome is unknown: the session may exist at the provider, so it is
 	 * ENDING (reason COMPENSATION) until an end is confirmed. A session id learnt from
-	 * the provider's reply is kept.
+	 * the provider's reply is kept. {@code settlesAt}: when the provider can no longer be
+	 * finishing the create (null when it certainly landed already): an end confirmed
+	 * before then is verified after it.
 	 */
-	SessionTransition compensate(@Nullable String knownSessionId, String error, Instant now) {
+	SessionTransition compensate(@Nullable String knownSessionId, String error, @Nullable Instant settlesAt,
+			Instant now) {
 		requireStatus(SessionStatus.OPENING);
+		this.settlesAt = settlesAt;
 		if (this.sessionId == null && knownSessionId != null) {
 			this.sessionId = knownSessionId;
 			this.liveKey = new SessionKey(this.provider, this.scope, knownSessionId).liveKey();
@@ -318,15 +376,85 @@ public class Session {
 	}
 
 	/**
-	 * The provider confirmed an end of this session (2xx, or 404: already gone): whatever
-	 * party asked, the session is over, and the provider is the actor of that step.
+	 * The provider confirmed an end of this session (2xx, or 404: already gone) sent at
+	 * {@code sentAt}: whatever party asked, the session is over, and the provider is the
+	 * actor of that step; unless the create may still land after that end
+	 * ({@link #settlesAt}), in which case it stays ENDING until it is verified.
 	 */
-	SessionTransition confirmEnd(Instant now) {
+	SessionTransition confirmEnd(Instant sentAt, Instant now) {
 		if (this.status != SessionStatus.ACTIVE && this.status != SessionStatus.ENDING) {
 			throw new IllegalStateException("session " + this.id + " is " + this.status);
 		}
 		this.attempts++;
+		return confirmed(sentAt, now);
+	}
+
+	/**
+	 * Whether an end sent at {@code sentAt} may have reached the provider before a create
+	 * still in flight there: its confirmation proves nothing.
+	 */
+	boolean createMayLandAfter(Instant sentAt) {
+		return this.settlesAt != null && sentAt.isBefore(this.settlesAt);
+	}
+
+	/**
+	 * Whether the provider is to be asked whether the session exists before it is ended
+	 * again: an end confirmed earlier may have come before a create that landed later.
+	 */
+	boolean verifyFirst(Instant now) {
+		return this.status == SessionStatus.ENDING && this.settlesAt != null && !now.isBefore(this.settlesAt);
+	}
+
+	private SessionTransition confirmed(Instant sentAt, Instant now) {
+		if (createMayLandAfter(sentAt)) {
+			Instant settles = this.settlesAt;
+			this.lastError = null;
+			this.nextAttemptAt = settles;
+			this.updatedAt = now;
+			return new SessionTransition(this, SessionStatus.ENDING, SessionStatus.ENDING, now, this.provider,
+					this.endReason, "end confirmed while the create may still land: " + this.provider
+							+ " is asked again at " + settles);
+		}
 		return finish(now, (this.endReason != null) ? this.endReason : EndReason.CLIENT, this.provider);
+	}
+
+	/**
+	 * The provider still holds this session although its end was recorded: a create that
+	 * landed after the compensating end. The row is ENDING again (reason COMPENSATION),
+	 * due at once; it takes the id back, so the caller must be sure no other live row
+	 * holds it.
+	 */
+	SessionTransition foundLiveAfterEnd(Instant now) {
+		if (this.status.isLive() || this.sessionId == null) {
+			throw new IllegalStateException("session " + this.id + " is " + this.status);
+		}
+		SessionStatus from = this.status;
+		this.liveKey = new SessionKey(this.provider, this.scope, this.sessionId).liveKey();
+		this.settlesAt = null;
+		this.endedAt = null;
+		this.endReason = EndReason.COMPENSATION;
+		this.nextAttemptAt = now;
+		this.endingSince = now;
+		this.flaggedAt = null;
+		this.status = SessionStatus.ENDING;
+		this.updatedAt = now;
+		return new SessionTransition(this, from, SessionStatus.ENDING, now, this.provider, EndReason.COMPENSATION,
+				"still live at " + this.provider + " after its end was recorded: ending it again");
+	}
+
+	/**
+	 * An ENDED row's recheck is claimed: should its answer not be recorded, it is due
+	 * again at {@code retryAt}.
+	 */
+	void recheckLater(Instant retryAt) {
+		requireStatus(SessionStatus.ENDED);
+		this.nextAttemptAt = retryAt;
+	}
+
+	/** An ENDED row was checked with its provider once more: it is not due again. */
+	void rechecked(Instant now) {
+		this.nextAttemptAt = null;
+		this.lastCheckedAt = now;
 	}
 
 	/**
@@ -353,19 +481,20 @@ public class Session {
 	}
 
 	/**
-	 * A background attempt (already counted when its row was claimed) was confirmed by
-	 * the provider: the session is over.
+	 * A background attempt (already counted when its row was claimed), sent at
+	 * {@code sentAt}, was confirmed by the provider: the session is over, unless the
+	 * create may still land after it.
 	 */
-	SessionTransition confirmClaimedEnd(Instant now) {
+	SessionTransition confirmClaimedEnd(Instant sentAt, Instant now) {
 		requireStatus(SessionStatus.ENDING);
-		return finish(now, (this.endReason != null) ? this.endReason : EndReason.CLIENT, this.provider);
+		return confirmed(sentAt, now);
 	}
 
 	/**
 	 * Whether this end has been trying for longer than {@code deadline} and is not yet
 	 * flagged.
 	 */
-	boolean overdue(java.time.Duration deadline, Instant now) {
+	boolean overdue(Duration deadline, Instant now) {
 		return this.status == SessionStatus.ENDING && this.flaggedAt == null && this.endingSince != null
 				&& this.endingSince.plus(deadline).isBefore(now);
 	}
@@ -450,10 +579,16 @@ public class Session {
 		return this.version;
 	}
 
+	/**
+	 * The session is over. A create whose outcome was unknown is checked with its
+	 * provider once more, a full window (creation to {@link #settlesAt}) later:
+	 * reconciliation finds a create that landed later still.
+	 */
 	private SessionTransition finish(Instant now, @Nullable EndReason reason, String actor) {
 		this.endReason = reason;
 		this.endedAt = now;
-		this.nextAttemptAt = null;
+		this.nextAttemptAt = (this.settlesAt != null) ? now.plus(Duration.between(this.createdAt, this.settlesAt))
+				: null;
 		return move(SessionStatus.ENDED, now, actor, reason, null);
 	}
 
@@ -547,6 +682,10 @@ public class Session {
 
 	public @Nullable Instant getLastCheckedAt() {
 		return this.lastCheckedAt;
+	}
+
+	public @Nullable Instant getSettlesAt() {
+		return this.settlesAt;
 	}
 
 	public @Nullable String getLastError() {

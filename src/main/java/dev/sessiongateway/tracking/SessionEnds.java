@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -84,17 +85,20 @@ class SessionEnds {
 	<R> EndResult<R> end(ProviderSessions<R> provider, SessionKey key, String actor, EndReason reason) {
 		for (int race = 1;; race++) {
 			Optional<Session> live = this.store.findLive(key);
-			if (live.isPresent()) {
+			if (live.isPresent() && !this.store.releaseStaleHold(live.get(), provider.longestCall(), now())) {
 				Start start = start(provider, live.get(), actor, reason);
 				if (start instanceof Start.NotLive notLive) {
-					// another party ended the session between the look and the change
+					// another party ended the session between the look and the change, or
+					// is ending it again
 					this.meters.endRequested(provider.provider(), SessionMeters.End.ALREADY_ENDED);
 					return new EndResult.Settled<>(key.sessionId(), notLive.status());
 				}
 				return finish(provider, start);
 			}
 			try {
-				return endUntracked(provider, key, actor);
+				Optional<Session> ended = (live.isPresent()) ? live : this.store.latest(key);
+				return ended.isPresent() ? endAgain(provider, ended.get(), key, actor)
+						: endUntracked(provider, key, actor);
 			}
 			catch (SessionAlreadyActiveException ex) {
 				// an open of this id began meanwhile: end that session instead
@@ -222,6 +226,7 @@ class SessionEnds {
 	private <R> EndResult<R> attempt(ProviderSessions<R> provider, Start.Ending ending, boolean requested) {
 		long id = ending.id();
 		String name = provider.provider();
+		Instant sentAt = now();
 		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(ending.scope(), ending.sessionId()));
 		SessionMeters.Attempt attempt = SessionMeters.Attempt.of(outcome);
 		this.meters.endAttempt(name, false, attempt);
@@ -234,7 +239,7 @@ class SessionEnds {
 		}
 		return switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> {
-				endedByProvider(id, ending.row(), null, null);
+				endConfirmed(id, ending.row(), sentAt);
 				yield new EndResult.Answered<>(confirmed.reply());
 			}
 			case ProviderOutcome.Refused<R> refused -> {
@@ -272,17 +277,18 @@ class SessionEnds {
 	 * session is over either way.
 	 */
 	<R> EndAttempt attemptClaimed(ProviderSessions<R> provider, EndClaim claim) {
+		if (claim.verifyFirst()) {
+			EndAttempt verified = verify(provider, claim);
+			if (verified != null) {
+				return verified;
+			}
+		}
+		Instant sentAt = now();
 		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(claim.scope(), claim.sessionId()));
 		Instant now = now();
 		this.meters.endAttempt(claim.provider(), true, SessionMeters.Attempt.of(outcome));
 		return switch (outcome) {
-			case ProviderOutcome.Confirmed<R> confirmed -> this.store.change(claim.id(), (session, history) -> {
-				if (session.getStatus() != SessionStatus.ENDING) {
-					return EndAttempt.LEFT;
-				}
-				history.accept(session.confirmClaimedEnd(now));
-				return EndAttempt.ENDED;
-			});
+			case ProviderOutcome.Confirmed<R> confirmed -> confirmClaimed(claim, sentAt, now);
 			case ProviderOutcome.Refused<R> refused ->
 				claimFailed(claim, provider.provider() + " refused the end", null, true, now);
 			case ProviderOutcome.Failed<R> failed ->
@@ -290,6 +296,50 @@ class SessionEnds {
 			case ProviderOutcome.Uncertain<R> uncertain ->
 				claimFailed(claim, ProviderOutcome.describe(uncertain.failure()), null, false, now);
 		};
+	}
+
+	/**
+	 * Asks the provider whether a compensated session exists, now that its create can no
+	 * longer land: gone ends the row; live means the create landed after an earlier end,
+	 * and the end call follows.
+	 * @return how the row was left, or null when the end call is to be made
+	 */
+	private <R> @Nullable EndAttempt verify(ProviderSessions<R> provider, EndClaim claim) {
+		Instant askedAt = now();
+		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.status(claim.scope(), claim.sessionId()));
+		return switch (outcome) {
+			case ProviderOutcome.Confirmed<R> confirmed when confirmed.facts().isOver() -> {
+				this.meters.compensationChecked(claim.provider(), false, false);
+				yield confirmClaimed(claim, askedAt, now());
+			}
+			case ProviderOutcome.Confirmed<R> confirmed -> {
+				this.meters.compensationChecked(claim.provider(), false, true);
+				log.warn("{} session row {} is live at the provider although an end was confirmed: its create landed "
+						+ "after the end; ending it again", claim.provider(), claim.id());
+				yield null;
+			}
+			// a refused read tells nothing: an end sent now settles it
+			case ProviderOutcome.Refused<R> refused -> null;
+			case ProviderOutcome.Failed<R> failed ->
+				claimFailed(claim, ProviderOutcome.describe(failed.failure()), failed.retryAfter(), false, now());
+			case ProviderOutcome.Uncertain<R> uncertain ->
+				claimFailed(claim, ProviderOutcome.describe(uncertain.failure()), null, false, now());
+		};
+	}
+
+	/**
+	 * Records that the provider confirmed a claimed end (or said the session is gone),
+	 * whoever changed the row meanwhile: the session is over either way, unless the
+	 * create may still land after that answer.
+	 */
+	private EndAttempt confirmClaimed(EndClaim claim, Instant sentAt, Instant now) {
+		return this.store.change(claim.id(), (session, history) -> {
+			if (session.getStatus() != SessionStatus.ENDING) {
+				return EndAttempt.LEFT;
+			}
+			history.accept(session.confirmClaimedEnd(sentAt, now));
+			return (session.getStatus() == SessionStatus.ENDED) ? EndAttempt.ENDED : EndAttempt.VERIFY_LATER;
+		});
 	}
 
 	/**
@@ -363,12 +413,10 @@ class SessionEnds {
 	}
 
 	/**
-	 * This row's session is over at the provider: {@code reason} null means the end call
-	 * this flow made was confirmed (the reason the end was asked for is kept); otherwise
-	 * the provider said so itself, which ends the row unless an end call may be in
-	 * flight.
+	 * The provider says this row's session is over, which ends the row unless an end call
+	 * may be in flight.
 	 */
-	void endedByProvider(long id, @Nullable EndReason reason) {
+	void endedByProvider(long id, EndReason reason) {
 		endedByProvider(id, reason, null);
 	}
 
@@ -376,33 +424,54 @@ class SessionEnds {
 	 * The provider says this row's session is over, as {@code actor} told (the row's
 	 * provider when null).
 	 */
-	void endedByProvider(long id, @Nullable EndReason reason, @Nullable String actor) {
+	void endedByProvider(long id, EndReason reason, @Nullable String actor) {
 		endedByProvider(id, null, reason, actor);
 	}
 
-	/** As above, first on the row as this flow holds it ({@code known}), if it does. */
-	private void endedByProvider(long id, @Nullable Session known, @Nullable EndReason reason, @Nullable String actor) {
+	/**
+	 * As above, first on the row as this flow holds it ({@code known}), if it does: the
+	 * provider said so itself, which ends the row unless an end call may be in flight.
+	 */
+	private void endedByProvider(long id, @Nullable Session known, EndReason reason, @Nullable String actor) {
 		Instant now = now();
-		SessionStore.Change<Boolean> ended = (session, history) -> {
+		change(id, known, (session, history) -> {
 			String by = (actor != null) ? actor : session.getProvider();
-			if (reason != null && session.endUnderway(now)) {
+			if (reason == EndReason.PROVIDER_GONE && session.createMayLandAfter(now)) {
+				// not finding a session proves nothing while its create may still land:
+				// the verification after that time settles it
+				return true;
+			}
+			if (session.endUnderway(now)) {
 				// the gateway's own end call may be in flight: its answer ends the row
 				history.accept(session.providerEndedDuringCall(reason, by, now));
 			}
 			else if (session.getStatus() == SessionStatus.ACTIVE || session.getStatus() == SessionStatus.ENDING) {
-				history.accept((reason != null) ? session.endedByProvider(reason, by, now) : session.confirmEnd(now));
+				history.accept(session.endedByProvider(reason, by, now));
 			}
-			else if (session.getStatus() == SessionStatus.OPENING && reason != null) {
+			else if (session.getStatus() == SessionStatus.OPENING) {
 				history.accept(session.requestEndWhileOpening(reason, by, now));
 			}
 			return true;
-		};
-		if (known != null) {
-			this.store.change(known, ended);
-		}
-		else {
-			this.store.change(id, ended);
-		}
+		});
+	}
+
+	/**
+	 * The end call this flow sent at {@code sentAt} was confirmed: the session is over
+	 * (the reason the end was asked for is kept), unless its create may still land after
+	 * that end.
+	 */
+	private void endConfirmed(long id, @Nullable Session known, Instant sentAt) {
+		Instant now = now();
+		change(id, known, (session, history) -> {
+			if (session.getStatus() == SessionStatus.ACTIVE || session.getStatus() == SessionStatus.ENDING) {
+				history.accept(session.confirmEnd(sentAt, now));
+			}
+			return true;
+		});
+	}
+
+	private <T> T change(long id, @Nullable Session known, SessionStore.Change<T> change) {
+		return (known != null) ? this.store.change(known, change) : this.store.change(id, change);
 	}
 
 	/** Records what a confirmed answer about this row said. */
@@ -423,13 +492,70 @@ class SessionEnds {
 		}
 	}
 
+	/**
+	 * Ends a session the ledger never held: recorded in a row of its own (ENDING, reason
+	 * UNTRACKED), which holds the id while the end is in flight and keeps it as durable
+	 * as any other.
+	 */
 	private <R> EndResult<R> endUntracked(ProviderSessions<R> provider, SessionKey key, String actor) {
-		boolean repeat = this.store.everTracked(key);
 		Instant now = now();
 		long id = this.store.insertUntrackedEnd(key, actor, now, now.plus(provider.longestCall()));
-		this.meters.untrackedEnd(key.provider(), repeat);
-		log.info("ending {} {} session", repeat ? "an already ended" : "an untracked", key.provider());
+		this.meters.untrackedEnd(key.provider(), false);
+		log.info("ending an untracked {} session", key.provider());
 		return attempt(provider, new Start.Ending(id, key.scope(), key.sessionId(), null), true);
+	}
+
+	/**
+	 * Ends again a session the ledger holds as over (ENDED, EXPIRED or FAILED): the end
+	 * is forwarded, and recorded in the history of that row, which holds the id while the
+	 * call is in flight. The provider's answer goes back to the caller; a failure is
+	 * passed on as it is (the ledger already holds the session as over).
+	 * @throws SessionAlreadyActiveException if an open took the id meanwhile
+	 */
+	private <R> EndResult<R> endAgain(ProviderSessions<R> provider, Session ended, SessionKey key, String actor) {
+		String name = provider.provider();
+		boolean held;
+		try {
+			held = this.store.change(ended, (session, history) -> {
+				if (session.getStatus().isLive() || session.heldForRepeatEnd()) {
+					return false;
+				}
+				history.accept(session.holdForRepeatEnd(actor, now()));
+				return true;
+			});
+		}
+		catch (DataIntegrityViolationException ex) {
+			throw new SessionAlreadyActiveException(key);
+		}
+		if (!held) {
+			// another party made the row live, or ends it again, meanwhile: look again
+			throw new SessionAlreadyActiveException(key);
+		}
+		long id = ended.getId();
+		this.meters.untrackedEnd(name, true);
+		log.info("ending an already ended {} session again", name);
+		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(key.scope(), key.sessionId()));
+		SessionMeters.Attempt attempt = SessionMeters.Attempt.of(outcome);
+		this.meters.endAttempt(name, false, attempt);
+		String answer = switch (outcome) {
+			case ProviderOutcome.Confirmed<R> confirmed -> name + " confirmed it";
+			case ProviderOutcome.Refused<R> refused -> name + " refused it";
+			case ProviderOutcome.Failed<R> failed -> "failed: " + ProviderOutcome.describe(failed.failure());
+			case ProviderOutcome.Uncertain<R> uncertain -> "failed: " + ProviderOutcome.describe(uncertain.failure());
+		};
+		Instant now = now();
+		this.store.change(id, (session, history) -> {
+			if (session.heldForRepeatEnd()) {
+				history.accept(session.repeatEndAnswered(answer, now));
+			}
+			return true;
+		});
+		return switch (outcome) {
+			case ProviderOutcome.Confirmed<R> confirmed -> new EndResult.Answered<>(confirmed.reply());
+			case ProviderOutcome.Refused<R> refused -> new EndResult.Answered<>(refused.reply());
+			case ProviderOutcome.Failed<R> failed -> throw failed.failure();
+			case ProviderOutcome.Uncertain<R> uncertain -> throw uncertain.failure();
+		};
 	}
 
 	private Instant now() {

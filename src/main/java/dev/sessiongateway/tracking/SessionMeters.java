@@ -85,6 +85,8 @@ final class SessionMeters {
 
 	private final Family reconciled;
 
+	private final Family compensationChecks;
+
 	private final Counter purged;
 
 	SessionMeters(MeterRegistry registry) {
@@ -113,6 +115,11 @@ final class SessionMeters {
 		this.reconciled = new Family(registry, "gateway.sessions.reconciled",
 				"Active sessions checked with their provider, by what it said", "outcome", "alive", "over", "refused",
 				"failed");
+		this.compensationChecks = new Family(registry, "gateway.sessions.compensation.checks",
+				"Ended creates of unknown outcome asked about again once the create could no longer land "
+						+ "(check: verify before the row is ENDED, recheck by reconciliation later): gone, or live "
+						+ "(it landed after its end, and is ended again)",
+				compensationTags());
 		this.purged = Counter.builder("gateway.sessions.purged")
 			.description("Finished sessions deleted after their retention")
 			.register(registry);
@@ -166,6 +173,14 @@ final class SessionMeters {
 		this.reconciled.increment(provider, index, 1);
 	}
 
+	/**
+	 * A compensated create asked about again: at its verification or at a later
+	 * reconciliation ({@code recheck}), found {@code live} or gone.
+	 */
+	void compensationChecked(String provider, boolean recheck, boolean live) {
+		this.compensationChecks.increment(provider, (recheck ? 2 : 0) + (live ? 1 : 0), 1);
+	}
+
 	void purged(int rows) {
 		this.purged.increment(rows);
 	}
@@ -176,6 +191,11 @@ final class SessionMeters {
 			names[value.ordinal()] = value.name().toLowerCase(Locale.ROOT);
 		}
 		return names;
+	}
+
+	private static String[][] compensationTags() {
+		return new String[][] { { "check", "verify", "outcome", "gone" }, { "check", "verify", "outcome", "live" },
+				{ "check", "recheck", "outcome", "gone" }, { "check", "recheck", "outcome", "live" } };
 	}
 
 	private static String[][] attemptTags() {

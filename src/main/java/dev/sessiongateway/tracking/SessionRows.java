@@ -31,17 +31,18 @@ class SessionRows {
 	private static final String COLUMNS = """
 			id, provider, scope, session_id, client, created_at, version, live_key, status, pathway_id, updated_at,
 			expires_at, ended_at, end_reason, next_attempt_at, attempts, last_error, ending_since, flagged_at,
-			last_checked_at""";
+			last_checked_at, settles_at""";
 
 	private static final String INSERT = """
 			insert into tracked_session (provider, scope, client, created_at, version, session_id, live_key, status,
 			pathway_id, updated_at, expires_at, ended_at, end_reason, next_attempt_at, attempts, last_error,
-			ending_since, flagged_at, last_checked_at) values (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+			ending_since, flagged_at, last_checked_at, settles_at)
+			values (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
 	private static final String UPDATE = """
 			update tracked_session set session_id = ?, live_key = ?, status = ?, pathway_id = ?, updated_at = ?,
 			expires_at = ?, ended_at = ?, end_reason = ?, next_attempt_at = ?, attempts = ?, last_error = ?,
-			ending_since = ?, flagged_at = ?, last_checked_at = ?, version = version + 1
+			ending_since = ?, flagged_at = ?, last_checked_at = ?, settles_at = ?, version = version + 1
 			where id = ? and version = ?""";
 
 	private static final String INSERT_HISTORY = """
@@ -63,6 +64,16 @@ class SessionRows {
 
 	Optional<Session> findLive(String liveKey) {
 		return one("select " + COLUMNS + " from tracked_session where live_key = ?", liveKey);
+	}
+
+	/** The row most recently recorded under this key, live or not. */
+	Optional<Session> latest(SessionKey key) {
+		List<Session> rows = this.jdbc.query(
+				"select " + COLUMNS
+						+ " from tracked_session where session_id = ? and provider = ? and scope = ? order by id desc "
+						+ "fetch first 1 rows only",
+				SessionRows::session, key.sessionId(), key.provider(), key.scope());
+		return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
 	}
 
 	boolean everTracked(SessionKey key) {
@@ -157,7 +168,8 @@ class SessionRows {
 				rs.getString("pathway_id"), required(instant(rs, "updated_at")), instant(rs, "expires_at"),
 				instant(rs, "ended_at"), (endReason != null) ? EndReason.valueOf(endReason) : null,
 				instant(rs, "next_attempt_at"), rs.getInt("attempts"), rs.getString("last_error"),
-				instant(rs, "ending_since"), instant(rs, "flagged_at"), instant(rs, "last_checked_at"));
+				instant(rs, "ending_since"), instant(rs, "flagged_at"), instant(rs, "last_checked_at"),
+				instant(rs, "settles_at"));
 		return session;
 	}
 

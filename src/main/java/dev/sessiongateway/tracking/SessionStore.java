@@ -1,5 +1,6 @@
 package dev.sessiongateway.tracking;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -41,6 +42,14 @@ class SessionStore {
 			select id from tracked_session where status = ? and ended_at < ?
 			order by ended_at fetch first ? rows only for update skip locked""";
 
+	/**
+	 * ENDED rows due to be checked once more with their provider, their create having
+	 * been uncertain (index on status, next attempt).
+	 */
+	static final String DUE_RECHECKS = """
+			select id from tracked_session where status = 'ENDED' and next_attempt_at <= ?
+			order by next_attempt_at fetch first ? rows only for update skip locked""";
+
 	/** ACTIVE rows checked longest ago (index on status, last check). */
 	static final String UNCHECKED = """
 			select id from tracked_session where status = 'ACTIVE' and last_checked_at < ?
@@ -73,13 +82,15 @@ class SessionStore {
 	}
 
 	/**
-	 * Inserts an OPENING row.
+	 * Inserts an OPENING row. A finished row that holds the id for a repeated end the
+	 * gateway stopped during (longer ago than {@code longestCall}) lets it go.
 	 * @return the row as inserted
 	 * @throws SessionAlreadyActiveException if a live row holds the same key
 	 */
-	Session insertOpening(String provider, String scope, @Nullable String sessionId, String client, Instant now) {
+	Session insertOpening(String provider, String scope, @Nullable String sessionId, String client, Instant now,
+			Duration longestCall) {
 		SessionKey key = (sessionId != null) ? new SessionKey(provider, scope, sessionId) : null;
-		return insert(key, () -> Session.opening(provider, scope, sessionId, client, now));
+		return insert(key, longestCall, now, () -> Session.opening(provider, scope, sessionId, client, now));
 	}
 
 	/**
@@ -89,14 +100,15 @@ class SessionStore {
 	 * @throws SessionAlreadyActiveException if a live row holds the key meanwhile
 	 */
 	long insertUntrackedEnd(SessionKey key, String actor, Instant now, Instant heldUntil) {
-		return insert(key, () -> {
+		return insert(key, null, now, () -> {
 			Session session = Session.untrackedEnd(key.provider(), key.scope(), key.sessionId(), actor, now);
 			session.holdForInlineAttempt(heldUntil);
 			return session;
 		}).getId();
 	}
 
-	private Session insert(@Nullable SessionKey key, Supplier<Session> row) {
+	private Session insert(@Nullable SessionKey key, @Nullable Duration longestCall, Instant now,
+			Supplier<Session> row) {
 		for (int race = 1;; race++) {
 			try {
 				return required(this.commits.run(() -> {
@@ -107,8 +119,13 @@ class SessionStore {
 				}));
 			}
 			catch (DataIntegrityViolationException ex) {
-				if (key != null && findLive(key).isPresent()) {
-					throw new SessionAlreadyActiveException(key);
+				Optional<Session> live = (key != null) ? findLive(key) : Optional.empty();
+				if (live.isPresent() && !(longestCall != null && releaseStaleHold(live.get(), longestCall, now))) {
+					Instant settlesAt = live.get().getSettlesAt();
+					throw (live.get().getStatus() == SessionStatus.ENDING && settlesAt != null
+							&& settlesAt.isAfter(now))
+									? new SessionAlreadyActiveException(key, Duration.between(now, settlesAt))
+									: new SessionAlreadyActiveException(key);
 				}
 				// Either the live row that held the key ended meanwhile (try again), or
 				// the row broke another constraint (which trying again will not fix).
@@ -172,6 +189,23 @@ class SessionStore {
 	}
 
 	/**
+	 * Lets go of the id a finished row holds for a repeated end that can no longer be in
+	 * flight (the gateway stopped during its call, longer ago than {@code longestCall}).
+	 * @return whether the row no longer holds the id
+	 */
+	boolean releaseStaleHold(Session row, Duration longestCall, Instant now) {
+		if (!row.heldForRepeatEnd()) {
+			return false;
+		}
+		return change(row, (session, history) -> {
+			if (session.repeatHoldOver(longestCall, now)) {
+				history.accept(session.releaseRepeatHold(now));
+			}
+			return !session.heldForRepeatEnd();
+		});
+	}
+
+	/**
 	 * Claims up to {@code batch} ENDING rows due at {@code now}, oldest due first,
 	 * skipping rows another transaction holds: each claimed row counts one more attempt
 	 * and is not due again before {@code leaseUntil}, so no other replica claims it
@@ -189,7 +223,8 @@ class SessionStore {
 				session.claim(leaseUntil);
 				this.rows.update(session);
 				claims.add(new EndClaim(session.getId(), session.getProvider(), session.getScope(),
-						required(session.getSessionId()), session.getAttempts(), session.version()));
+						required(session.getSessionId()), session.getAttempts(), session.version(),
+						session.verifyFirst(now)));
 			}
 			return claims;
 		});
@@ -227,6 +262,26 @@ class SessionStore {
 			List<Long> ids = this.jdbc.queryForList(PAST_RETENTION, Long.class, status.name(), at(endedBefore), batch);
 			ids.forEach(this.rows::delete);
 			return ids.size();
+		});
+	}
+
+	/**
+	 * Claims up to {@code batch} ENDED rows whose create was uncertain and that are due
+	 * to be checked with their provider once more; each is not due again before
+	 * {@code retryAt} unless its check is recorded ({@link Session#rechecked}).
+	 */
+	List<Session> claimRechecks(Instant now, int batch, Instant retryAt) {
+		return inTransaction("ended sessions could not be claimed for a check", () -> {
+			List<Long> ids = this.jdbc.queryForList(DUE_RECHECKS, Long.class, at(now), batch);
+			List<Session> claimed = new ArrayList<>();
+			for (long id : ids) {
+				this.rows.find(id).ifPresent((session) -> {
+					session.recheckLater(retryAt);
+					this.rows.update(session);
+					claimed.add(session);
+				});
+			}
+			return claimed;
 		});
 	}
 
@@ -287,6 +342,11 @@ class SessionStore {
 
 	Optional<Session> find(long id) {
 		return read(() -> this.rows.find(id));
+	}
+
+	/** The row most recently recorded under this key, live or not. */
+	Optional<Session> latest(SessionKey key) {
+		return read(() -> this.rows.latest(key));
 	}
 
 	/** Whether a row with this key was ever recorded, live or not. */

@@ -35,13 +35,16 @@ public class SessionTracker {
 
 	private final ConfiguredProviders providers;
 
+	private final TrackingProperties properties;
+
 	SessionTracker(SessionStore store, SessionEnds ends, Clock clock, MeterRegistry meters,
-			ConfiguredProviders providers) {
+			ConfiguredProviders providers, TrackingProperties properties) {
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
 		this.meters = new SessionMeters(meters);
 		this.providers = providers;
+		this.properties = properties;
 	}
 
 	/** The names of the providers the gateway knows. */
@@ -61,7 +64,8 @@ public class SessionTracker {
 	public <R> R open(ProviderSessions<R> provider, OpenIntent intent, String client) {
 		Session opening;
 		try {
-			opening = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now());
+			opening = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now(),
+					provider.longestCall());
 		}
 		catch (SessionAlreadyActiveException ex) {
 			this.meters.opened(provider.provider(), SessionMeters.Open.DUPLICATE);
@@ -88,7 +92,8 @@ public class SessionTracker {
 			case ProviderOutcome.Uncertain<R> uncertain -> {
 				this.meters.opened(provider.provider(), SessionMeters.Open.UNCERTAIN);
 				settleUncertainOpen(provider.provider(), id, uncertain.sessionId(),
-						ProviderOutcome.describe(uncertain.failure()));
+						ProviderOutcome.describe(uncertain.failure()),
+						opening.getCreatedAt().plus(this.properties.verifyAfter()));
 				throw uncertain.failure();
 			}
 		}
@@ -104,8 +109,10 @@ public class SessionTracker {
 			log.error("{} confirmed session row {} but the gateway could not record it; ending it at the provider",
 					provider.provider(), id, ex);
 			this.meters.opened(provider.provider(), SessionMeters.Open.UNCERTAIN);
+			// the create landed (the provider confirmed it): an end sent after it settles
+			// it
 			settleUncertainOpen(provider.provider(), id, facts.sessionId(),
-					"the confirmed create could not be recorded");
+					"the confirmed create could not be recorded", null);
 			throw (ex instanceof TrackingUnavailableException unavailable) ? unavailable
 					: new TrackingUnavailableException("the confirmed create could not be recorded", ex);
 		}
@@ -165,10 +172,12 @@ public class SessionTracker {
 
 	/**
 	 * The provider may have created the session: with a known id it is ended
-	 * (COMPENSATION); without one nothing can be ended, so it is recorded FAILED and
-	 * counted.
+	 * (COMPENSATION), and verified once the create can no longer land ({@code settlesAt},
+	 * null when it has landed); without one nothing can be ended, so it is recorded
+	 * FAILED and counted.
 	 */
-	private void settleUncertainOpen(String provider, long id, @Nullable String sessionId, String error) {
+	private void settleUncertainOpen(String provider, long id, @Nullable String sessionId, String error,
+			@Nullable Instant settlesAt) {
 		try {
 			boolean compensated = this.store.change(id, (session, history) -> {
 				if (session.getStatus() != SessionStatus.OPENING) {
@@ -178,7 +187,7 @@ public class SessionTracker {
 					history.accept(session.failOpen("outcome unknown: " + error, now()));
 					return false;
 				}
-				history.accept(session.compensate(sessionId, error, now()));
+				history.accept(session.compensate(sessionId, error, settlesAt, now()));
 				return true;
 			});
 			this.meters.openUncertain(provider, compensated);

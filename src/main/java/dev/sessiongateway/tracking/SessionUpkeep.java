@@ -54,13 +54,16 @@ public class SessionUpkeep {
 
 	private final ConfiguredProviders providers;
 
+	private final TrackingProperties properties;
+
 	SessionUpkeep(SessionStore store, SessionEnds ends, Clock clock, MeterRegistry meters,
-			ConfiguredProviders providers) {
+			ConfiguredProviders providers, TrackingProperties properties) {
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
 		this.meters = new SessionMeters(meters);
 		this.providers = providers;
+		this.properties = properties;
 	}
 
 	/** The providers whose sessions are kept, by name. */
@@ -106,7 +109,8 @@ public class SessionUpkeep {
 							history.accept(session.failOpen("outcome unknown: " + error, now));
 							return false;
 						}
-						history.accept(session.compensate(null, error, now));
+						history.accept(session.compensate(null, error,
+								session.getCreatedAt().plus(this.properties.verifyAfter()), now));
 						return true;
 					});
 			for (boolean each : compensated) {
@@ -183,8 +187,17 @@ public class SessionUpkeep {
 	 */
 	public int reconcile(Duration every, int batch) {
 		Instant now = now();
+		List<Session> rechecks = this.store.claimRechecks(now, batch, now.plus(this.properties.verifyAfter()));
+		for (Session ended : rechecks) {
+			if (!recheck(ended)) {
+				return 0;
+			}
+		}
+		if (rechecks.size() >= batch) {
+			return 0;
+		}
 		int over = 0;
-		for (Session session : this.store.claimForCheck(now.minus(every), batch, now)) {
+		for (Session session : this.store.claimForCheck(now.minus(every), batch - rechecks.size(), now)) {
 			ProviderSessions<?> provider = this.providers.find(session.getProvider());
 			String sessionId = session.getSessionId();
 			if (provider == null || sessionId == null) {
@@ -209,6 +222,49 @@ public class SessionUpkeep {
 			}
 		}
 		return over;
+	}
+
+	/**
+	 * Asks the provider once more about an ENDED session whose create was uncertain: one
+	 * that is live there landed after its end, and is ended again, unless the id is live
+	 * in the ledger once more (then that row accounts for it).
+	 * @return false when the request budget held the call back (the round stops)
+	 */
+	private boolean recheck(Session ended) {
+		ProviderSessions<?> provider = this.providers.find(ended.getProvider());
+		String sessionId = ended.getSessionId();
+		if (provider == null || sessionId == null) {
+			return true;
+		}
+		ProviderOutcome<?> outcome = SessionTracker.call(() -> provider.status(ended.getScope(), sessionId));
+		if (!(outcome instanceof ProviderOutcome.Confirmed<?> confirmed)) {
+			// asked again once the row is due again
+			return !(outcome instanceof ProviderOutcome.Failed<?> failed && failed.retryAfter() != null);
+		}
+		boolean live = !confirmed.facts().isOver();
+		this.meters.compensationChecked(ended.getProvider(), true, live);
+		Instant now = now();
+		try {
+			this.store.change(ended.getId(), (session, history) -> {
+				session.rechecked(now);
+				if (live && session.getStatus() == SessionStatus.ENDED && !session.heldForRepeatEnd()) {
+					history.accept(session.foundLiveAfterEnd(now));
+				}
+				return true;
+			});
+			if (live) {
+				log.warn("{} session row {} was live at the provider after its end was recorded (its create landed "
+						+ "later): it is ended again", ended.getProvider(), ended.getId());
+			}
+		}
+		catch (org.springframework.dao.DataIntegrityViolationException ex) {
+			// the id is live in the ledger again: that row accounts for the session
+			this.store.change(ended.getId(), (session, history) -> {
+				session.rechecked(now);
+				return true;
+			});
+		}
+		return true;
 	}
 
 	private Instant now() {

@@ -66,8 +66,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(SessionAlreadyActiveException.class)
 	ResponseEntity<ProblemDetail> handleDuplicate(SessionAlreadyActiveException ex, HttpServletRequest request) {
-		return handleProblem(new ProblemException(ProblemCode.SESSION_ALREADY_ACTIVE, String.valueOf(ex.getMessage())),
-				request);
+		Long retryAfter = (ex.retryAfter() != null) ? Math.max(1, ex.retryAfter().toSeconds() + 1) : null;
+		return handleProblem(new ProblemException(ProblemCode.SESSION_ALREADY_ACTIVE, String.valueOf(ex.getMessage()),
+				List.of(), retryAfter), request);
 	}
 
 	@ExceptionHandler(SessionNotFoundException.class)

@@ -43,7 +43,9 @@ class ProblemResponsesCustomizer implements GlobalOperationComponentsCustomizer 
 							+ "recorded or forwarded"),
 			Map.entry(ProblemCode.NOT_FOUND, "no tracked session has that id"),
 			Map.entry(ProblemCode.SESSION_ALREADY_ACTIVE,
-					"a live session holds this session id; the provider was not called"),
+					"a live session holds this session id, or an earlier create of it whose outcome is unknown does "
+							+ "until the gateway has made sure it is ended (then with Retry-After); the provider was "
+							+ "not called"),
 			Map.entry(ProblemCode.PAYLOAD_TOO_LARGE, "the body is larger than gateway.web.max-request-size (256 KiB)"),
 			Map.entry(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "the body was not sent as application/json"),
 			Map.entry(ProblemCode.UPSTREAM_RATE_LIMITED,
@@ -58,7 +60,7 @@ class ProblemResponsesCustomizer implements GlobalOperationComponentsCustomizer 
 			Map.entry(ProblemCode.UPSTREAM_TIMEOUT, "the provider did not answer within its read timeout")));
 
 	private static final Set<ProblemCode> RETRY_AFTER = Set.of(ProblemCode.UPSTREAM_RATE_LIMITED,
-			ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE);
+			ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.SESSION_ALREADY_ACTIVE);
 
 	private final SpecVersion specVersion;
 

@@ -79,8 +79,9 @@ final class GatewayProcess implements AutoCloseable {
 	/**
 	 * What every gateway here is given: a client with the sessions and ops roles for any
 	 * Pathors project, provider keys, Pathors at {@code pathorsBaseUrl}, provider calls
-	 * short enough for a lease of {@link #SHORTEST_LEASE}, that lease and opening
-	 * timeout, and a worker that looks for due ends every 200 ms. Konpro is never called.
+	 * short enough for a lease of {@link #SHORTEST_LEASE}, that lease, opening timeout
+	 * and time a create may still land, and a worker that looks for due ends every 200
+	 * ms. Konpro is never called.
 	 */
 	static Map<String, String> settings(String pathorsBaseUrl) {
 		Map<String, String> settings = new LinkedHashMap<>();
@@ -99,6 +100,7 @@ final class GatewayProcess implements AutoCloseable {
 		}
 		String lease = SHORTEST_LEASE.toSeconds() + "s";
 		settings.put("gateway.sessions.opening-timeout", lease);
+		settings.put("gateway.sessions.verify-after", lease);
 		settings.put("gateway.sessions.worker.lease", lease);
 		settings.put("gateway.sessions.worker.poll-interval", "200ms");
 		return settings;

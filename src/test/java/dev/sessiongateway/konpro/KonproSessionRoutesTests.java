@@ -107,6 +107,45 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 		}
 	}
 
+	/**
+	 * The official SDK's revoke, twice: Konpro answers the second with 404, which goes
+	 * back as it is. The repeat is recorded in the history of the session it repeats:
+	 * every ops view, count and export shows one session.
+	 */
+	@Test
+	void aSecondRevokeIsForwardedAndRecordedOnTheSessionItRepeatsNotInASecondRow() {
+		createAnswers(200, CREATED);
+		open();
+		konpro.stubFor(delete(urlEqualTo(SESSIONS + "/ws_123")).inScenario("revoke")
+			.willReturn(aResponse().withStatus(200)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"message\":\"Session terminated successfully\",\"session_id\":\"ws_123\"}"))
+			.willSetStateTo("revoked"));
+		String notFound = "{\"error\":{\"code\":\"RESOURCE_NOT_FOUND\",\"message\":\"Session not found\"},"
+				+ "\"request_id\":\"r-2\"}";
+		konpro.stubFor(delete(urlEqualTo(SESSIONS + "/ws_123")).inScenario("revoke")
+			.whenScenarioStateIs("revoked")
+			.willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody(notFound)));
+
+		assertThat(send("DELETE", "/konpro" + SESSIONS + "/ws_123", SERVICE_KEY, null).statusCode()).isEqualTo(200);
+		HttpResponse<String> again = send("DELETE", "/konpro" + SESSIONS + "/ws_123", SERVICE_KEY, null);
+
+		assertThat(again.statusCode()).isEqualTo(404);
+		assertThat(again.body()).isEqualTo(notFound);
+		konpro.verify(2, deleteRequestedFor(urlEqualTo(SESSIONS + "/ws_123")));
+		Session session = onlySession();
+		assertThat(session.getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(session.getEndReason()).isEqualTo(EndReason.CLIENT);
+		HttpResponse<String> ended = read("/ops/sessions?status=ENDED&status=FAILED&status=ENDING", OPS_KEY);
+		assertThat(json(ended).path("items")).hasSize(1);
+		HttpResponse<String> history = read("/ops/sessions/" + session.getId(), OPS_KEY);
+		assertThat(json(history).path("history").findValuesAsString("detail"))
+			.contains("end asked again: forwarded to konpro", "repeated end: konpro confirmed it");
+		HttpResponse<String> csv = send(this.port, "GET", "/ops/sessions?status=ENDED", OPS_KEY, null, null,
+				java.util.Map.of("Accept", "text/csv"));
+		assertThat(csv.body().lines().filter((line) -> line.contains("ws_123"))).hasSize(1);
+	}
+
 	@Test
 	void openWithoutAnAvatarIdIsRefusedBeforeAnythingIsSent() {
 		HttpResponse<String> response = send("POST", "/konpro" + SESSIONS, SERVICE_KEY, "{\"settings\":{}}");

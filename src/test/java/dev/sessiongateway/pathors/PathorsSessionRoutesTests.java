@@ -290,6 +290,22 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void aRetryOfACreateThatTimedOutIsRefusedWithRetryAfterWhileTheCreateMayStillLand() {
+		pathors.stubFor(post(urlEqualTo(SESSIONS))
+			.willReturn(aResponse().withStatus(201).withBody("{\"sessionId\":\"s-1\"}").withFixedDelay(1500)));
+		assertThat(open("/pathors" + SESSIONS).statusCode()).isEqualTo(504);
+
+		HttpResponse<String> retry = open("/pathors" + SESSIONS);
+
+		assertProblem(retry, 409, "SESSION_ALREADY_ACTIVE");
+		assertThat(json(retry).path("detail").asString()).contains("unknown outcome");
+		assertThat(retry.headers().firstValue("Retry-After"))
+			.hasValueSatisfying((seconds) -> assertThat(Long.parseLong(seconds)).isBetween(100L, 121L));
+		pathors.verify(1, postRequestedFor(urlEqualTo(SESSIONS)));
+		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDING);
+	}
+
+	@Test
 	void anEndedSessionIdMayBeOpenedAgainAndHistoryIsKept() {
 		createAnswers(201, "{\"sessionId\":\"s-1\"}");
 		endAnswers(200, "{\"success\":true}");

@@ -27,7 +27,13 @@ public class FakeProvider implements ProviderSessions<String> {
 		/** The provider refuses the request itself (400/409/422). */
 		REFUSED,
 		/** The request budget holds the call back: certainly no effect, try later. */
-		LIMITED
+		LIMITED,
+		/**
+		 * A create the provider is still working on when the gateway gives up (timeout):
+		 * it lands only when the test says so ({@link #landLateCreates}), possibly after
+		 * an end of the same session was answered.
+		 */
+		LANDS_LATE
 
 	}
 
@@ -41,6 +47,8 @@ public class FakeProvider implements ProviderSessions<String> {
 	private final String name;
 
 	private final Set<String> live = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> landingLate = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger generatedIds = new AtomicInteger();
 
@@ -61,6 +69,7 @@ public class FakeProvider implements ProviderSessions<String> {
 	/** Forgets every session, call and hook. */
 	public FakeProvider reset() {
 		this.live.clear();
+		this.landingLate.clear();
 		this.calls.set(0);
 		this.callsByOp.values().forEach((count) -> count.set(0));
 		this.generatedIds.set(0);
@@ -102,6 +111,24 @@ public class FakeProvider implements ProviderSessions<String> {
 		}
 	}
 
+	/**
+	 * The creates still in the works land now: each session is live at the provider,
+	 * whatever ends it was sent meanwhile.
+	 * @return how many landed
+	 */
+	public int landLateCreates() {
+		int landed = 0;
+		synchronized (this.live) {
+			for (String key : this.landingLate) {
+				if (this.live.add(key)) {
+					landed++;
+				}
+			}
+			this.landingLate.clear();
+		}
+		return landed;
+	}
+
 	/** Puts a session live at the provider as if a create had reached it. */
 	public void makeLive(String scope, String sessionId) {
 		this.live.add(key(scope, sessionId));
@@ -134,6 +161,10 @@ public class FakeProvider implements ProviderSessions<String> {
 			return new ProviderOutcome.Failed<>(new IllegalStateException("provider unreachable"), null);
 		}
 		synchronized (this.live) {
+			if (fault == Fault.LANDS_LATE) {
+				this.landingLate.add(key);
+				return new ProviderOutcome.Uncertain<>(new IllegalStateException("answer lost"), null);
+			}
 			if (fault == Fault.REFUSED || !this.live.add(key)) {
 				return new ProviderOutcome.Refused<>("refused " + sessionId);
 			}

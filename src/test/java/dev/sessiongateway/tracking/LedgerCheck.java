@@ -28,6 +28,8 @@ final class LedgerCheck {
 
 	private final SessionTracker tracker;
 
+	private final SessionUpkeep upkeep;
+
 	private final TestClock clock;
 
 	private final FakeProvider provider;
@@ -38,9 +40,10 @@ final class LedgerCheck {
 
 	private final long seed;
 
-	LedgerCheck(SessionTracker tracker, FakeProvider provider, SessionRepository sessions,
+	LedgerCheck(SessionTracker tracker, SessionUpkeep upkeep, FakeProvider provider, SessionRepository sessions,
 			SessionTransitionRepository transitions, TestClock clock, long seed) {
 		this.tracker = tracker;
+		this.upkeep = upkeep;
 		this.clock = clock;
 		this.provider = provider;
 		this.sessions = sessions;
@@ -73,7 +76,10 @@ final class LedgerCheck {
 			if (roll < 20) {
 				return FakeProvider.Fault.LOST_ANSWER;
 			}
-			return (roll < 25) ? FakeProvider.Fault.REFUSED : FakeProvider.Fault.NONE;
+			if (roll < 25) {
+				return FakeProvider.Fault.REFUSED;
+			}
+			return (roll < 30 && op == FakeProvider.Op.OPEN) ? FakeProvider.Fault.LANDS_LATE : FakeProvider.Fault.NONE;
 		});
 		ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
 		AtomicInteger operations = new AtomicInteger();
@@ -151,16 +157,20 @@ final class LedgerCheck {
 	}
 
 	/**
-	 * Background work: every end is tried until the provider confirms it, each round once
-	 * its row is due (past any hold of a call that was in flight, and past its backoff).
+	 * Background work: every due end is claimed and tried until the provider confirms it,
+	 * each round once its row is due (past any hold of a call that was in flight, and
+	 * past its backoff). After the first round the creates that were still in the works
+	 * land (after their compensating end was answered), and the clock passes the time
+	 * they could land, so that the compensations are verified.
 	 */
 	private void settle() {
-		for (int round = 0; round < 5; round++) {
+		for (int round = 0; round < 6; round++) {
 			this.clock.advance(this.provider.longestCall().plus(TrackerTestConfiguration.RETRY_DELAY).plusSeconds(1));
-			this.sessions.findAll()
-				.stream()
-				.filter((row) -> row.getStatus() == SessionStatus.ENDING)
-				.forEach((row) -> this.tracker.retryEnd(row.getId()));
+			if (round == 1) {
+				this.provider.landLateCreates();
+				this.clock.advance(TrackerTestConfiguration.VERIFY_AFTER);
+			}
+			this.upkeep.claimDueEnds(100, this.provider.longestCall()).forEach(this.upkeep::attempt);
 		}
 	}
 

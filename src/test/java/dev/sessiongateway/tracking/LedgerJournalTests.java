@@ -77,7 +77,7 @@ class LedgerJournalTests {
 		ledger.change(first, (session, now) -> {
 			session.confirmOpen(SessionFacts.alive("s-1", null, null), now);
 			session.requestEnd(EndReason.CLIENT, "svc", now);
-			session.confirmEnd(now);
+			session.confirmEnd(now, now);
 		});
 		long again = ledger.open("s-1");
 		ledger.jdbc.execute("CHECKPOINT");

@@ -416,6 +416,170 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 			.containsExactly(org.assertj.core.groups.Tuple.tuple(SessionStatus.ENDED, EndReason.UNTRACKED));
 	}
 
+	@Test
+	void endingAnEndedSessionAgainIsRecordedInItsHistoryNotInASecondRow() {
+		long id = open("s-1");
+		this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+		this.provider
+			.faults((op, key) -> (op == FakeProvider.Op.END) ? FakeProvider.Fault.REFUSED : FakeProvider.Fault.NONE);
+
+		EndResult<String> again = this.tracker.end(this.provider, key("s-1"), "svc-b", EndReason.CLIENT);
+
+		assertThat(again).isEqualTo(new EndResult.Answered<>("refused end s-1"));
+		assertThat(this.sessions.findAll()).singleElement().satisfies((row) -> {
+			assertThat(row.getId()).isEqualTo(id);
+			assertThat(row.getStatus()).isEqualTo(SessionStatus.ENDED);
+			assertThat(row.getEndReason()).isEqualTo(EndReason.CLIENT);
+			assertThat(row.getLiveKey()).as("the id is free again").isNull();
+		});
+		assertThat(this.transitions.historyOf(id))
+			.extracting(SessionTransition::getToStatus, SessionTransition::getActor, SessionTransition::getDetail)
+			.endsWith(
+					org.assertj.core.groups.Tuple.tuple(SessionStatus.ENDED, "svc-b",
+							"end asked again: forwarded to fake"),
+					org.assertj.core.groups.Tuple.tuple(SessionStatus.ENDED, "fake", "repeated end: fake refused it"));
+		assertThat(this.provider.calls(FakeProvider.Op.END)).isEqualTo(2);
+		open("s-1");
+		assertThat(this.sessions.findAll()).hasSize(2);
+	}
+
+	@Test
+	void anOpenWhileARepeatedEndIsInFlightIsRefusedSoTheEndCannotEndTheNewSession() throws Exception {
+		long first = open("s-1");
+		this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+		this.provider.makeLive(SCOPE, "s-1");
+		Gate gate = holdFirst(FakeProvider.Op.END);
+		CompletableFuture<EndResult<String>> end = endInBackground("svc", EndReason.CLIENT);
+		gate.awaitArrival();
+
+		assertThatExceptionOfType(SessionAlreadyActiveException.class)
+			.isThrownBy(() -> this.tracker.open(this.provider, intent("s-1"), "svc"));
+		assertThat(this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT))
+			.as("a third end while the second is in flight sends nothing")
+			.isEqualTo(new EndResult.Settled<>("s-1", SessionStatus.ENDED));
+		gate.open();
+
+		assertThat(result(end)).isInstanceOf(EndResult.Answered.class);
+		assertThat(this.provider.live()).isEmpty();
+		assertThat(this.provider.calls(FakeProvider.Op.END)).isEqualTo(2);
+		long second = open("s-1");
+		assertThat(this.sessions.findAll()).extracting(Session::getId, Session::getStatus)
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(first, SessionStatus.ENDED),
+					org.assertj.core.groups.Tuple.tuple(second, SessionStatus.ACTIVE));
+	}
+
+	@Test
+	void anIdHeldForARepeatedEndTheGatewayStoppedDuringIsFreedOnceThatEndCannotBeInFlight() {
+		long id = open("s-1");
+		this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+		// the gateway stopped while the repeated end's call was in flight: the hold stays
+		this.store.change(id, (session, history) -> {
+			history.accept(session.holdForRepeatEnd("svc", this.clock.instant()));
+			return true;
+		});
+		assertThatExceptionOfType(SessionAlreadyActiveException.class)
+			.isThrownBy(() -> this.tracker.open(this.provider, intent("s-1"), "svc"));
+
+		this.clock.advance(this.provider.longestCall().plusSeconds(1));
+
+		long reopened = open("s-1");
+		assertThat(row(id).getLiveKey()).isNull();
+		assertThat(row(reopened).getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(this.transitions.historyOf(id)).last()
+			.extracting(SessionTransition::getDetail)
+			.asString()
+			.startsWith("repeated end: no answer recorded");
+	}
+
+	// A create that lands after its compensating end.
+
+	/**
+	 * Opens s-1 with a create the provider is still working on when the gateway gives up,
+	 * and lets background work end it once: the provider confirms, although the create
+	 * has not landed yet.
+	 */
+	long openLandingLateAndEndOnce() {
+		this.provider.faults(
+				(op, key) -> (op == FakeProvider.Op.OPEN) ? FakeProvider.Fault.LANDS_LATE : FakeProvider.Fault.NONE);
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> this.tracker.open(this.provider, intent("s-1"), "svc"));
+		this.provider.faults((op, key) -> FakeProvider.Fault.NONE);
+		Session row = live("s-1").orElseThrow();
+		assertThat(row.getSettlesAt()).isEqualTo(row.getCreatedAt().plus(TrackerTestConfiguration.VERIFY_AFTER));
+		List<EndClaim> claims = this.upkeep.claimDueEnds(10, this.provider.longestCall());
+		assertThat(claims).singleElement().satisfies((claim) -> assertThat(claim.verifyFirst()).isFalse());
+		assertThat(this.upkeep.attempt(claims.getFirst())).as("confirmed, but proves nothing yet")
+			.isEqualTo(EndAttempt.VERIFY_LATER);
+		return row.getId();
+	}
+
+	@Test
+	void aCreateThatLandsAfterItsCompensatingEndIsFoundAndEndedBeforeTheRowIsEnded() {
+		long id = openLandingLateAndEndOnce();
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(row(id).getNextAttemptAt()).isEqualTo(row(id).getSettlesAt());
+		assertThat(this.upkeep.claimDueEnds(10, this.provider.longestCall())).as("not due before it settles").isEmpty();
+		assertThatExceptionOfType(SessionAlreadyActiveException.class).as("the id stays held while the create may land")
+			.isThrownBy(() -> this.tracker.open(this.provider, intent("s-1"), "svc"));
+		assertThat(this.tracker.status(this.provider, key("s-1"))).as("a read before it lands").startsWith("gone");
+		assertThat(row(id).getStatus()).as("not finding it proves nothing yet").isEqualTo(SessionStatus.ENDING);
+
+		double foundLive = lateCreatesFound();
+		assertThat(this.provider.landLateCreates()).isEqualTo(1);
+		this.clock.advance(TrackerTestConfiguration.VERIFY_AFTER);
+		List<EndClaim> claims = this.upkeep.claimDueEnds(10, this.provider.longestCall());
+		assertThat(claims).singleElement().satisfies((claim) -> assertThat(claim.verifyFirst()).isTrue());
+		assertThat(this.upkeep.attempt(claims.getFirst())).isEqualTo(EndAttempt.ENDED);
+
+		assertThat(this.provider.live()).as("leaked").isEmpty();
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(row(id).getEndReason()).isEqualTo(EndReason.COMPENSATION);
+		assertThat(this.provider.calls(FakeProvider.Op.STATUS)).isEqualTo(2);
+		assertThat(this.provider.calls(FakeProvider.Op.END)).isEqualTo(2);
+		assertThat(lateCreatesFound()).isEqualTo(foundLive + 1);
+	}
+
+	private double lateCreatesFound() {
+		var found = this.meters.find("gateway.sessions.compensation.checks")
+			.tags("provider", "fake", "check", "verify", "outcome", "live")
+			.counter();
+		return (found != null) ? found.count() : 0;
+	}
+
+	@Test
+	void aCompensatedCreateThatNeverLandsIsEndedAfterOneCheckAndNoSecondEnd() {
+		long id = openLandingLateAndEndOnce();
+		this.clock.advance(TrackerTestConfiguration.VERIFY_AFTER);
+
+		List<EndClaim> claims = this.upkeep.claimDueEnds(10, this.provider.longestCall());
+		assertThat(this.upkeep.attempt(claims.getFirst())).isEqualTo(EndAttempt.ENDED);
+
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(this.provider.calls(FakeProvider.Op.END)).isEqualTo(1);
+		assertThat(this.provider.calls(FakeProvider.Op.STATUS)).isEqualTo(1);
+		assertThat(this.transitions.historyOf(id)).extracting(SessionTransition::getToStatus)
+			.containsExactly(SessionStatus.OPENING, SessionStatus.ENDING, SessionStatus.ENDING, SessionStatus.ENDED);
+	}
+
+	@Test
+	void aCompensationFirstEndedAfterItSettledNeedsNoCheck() {
+		this.provider.faults(
+				(op, key) -> (op == FakeProvider.Op.OPEN) ? FakeProvider.Fault.LANDS_LATE : FakeProvider.Fault.NONE);
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> this.tracker.open(this.provider, intent("s-1"), "svc"));
+		this.provider.faults((op, key) -> FakeProvider.Fault.NONE);
+		long id = live("s-1").orElseThrow().getId();
+		this.provider.landLateCreates();
+		this.clock.advance(TrackerTestConfiguration.VERIFY_AFTER);
+
+		EndResult<String> end = this.tracker.end(this.provider, key("s-1"), "svc", EndReason.CLIENT);
+
+		assertThat(end).isInstanceOf(EndResult.Answered.class);
+		assertThat(row(id).getStatus()).as("an end sent after the create could land settles it")
+			.isEqualTo(SessionStatus.ENDED);
+		assertThat(this.provider.live()).isEmpty();
+	}
+
 	// Uncertainty is never lost.
 
 	@Test
@@ -438,8 +602,8 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		List<String> report = new ArrayList<>();
 		for (long seed = 1; seed <= 6; seed++) {
 			empty();
-			LedgerCheck.Outcome outcome = new LedgerCheck(this.tracker, this.provider, this.sessions, this.transitions,
-					this.clock, seed)
+			LedgerCheck.Outcome outcome = new LedgerCheck(this.tracker, this.upkeep, this.provider, this.sessions,
+					this.transitions, this.clock, seed)
 				.run();
 			report.add(outcome.toString());
 			assertThat(outcome.unexpected()).as("calls that would answer 500, seed " + seed).isEmpty();

@@ -265,10 +265,16 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 	@Test
 	void openingRowsLeftByAStoppedGatewayAreSettledAfterTheOpeningTimeout() {
 		this.provider.makeLive("p", "crashed");
-		long withId = this.store.insertOpening("fake", "p", "crashed", "svc", this.clock.instant()).getId();
-		long withoutId = this.store.insertOpening("fake", "p", null, "svc", this.clock.instant()).getId();
+		long withId = this.store
+			.insertOpening("fake", "p", "crashed", "svc", this.clock.instant(), this.provider.longestCall())
+			.getId();
+		long withoutId = this.store
+			.insertOpening("fake", "p", null, "svc", this.clock.instant(), this.provider.longestCall())
+			.getId();
 		this.clock.advance(Duration.ofMinutes(1));
-		long young = this.store.insertOpening("fake", "p", "young", "svc", this.clock.instant()).getId();
+		long young = this.store
+			.insertOpening("fake", "p", "young", "svc", this.clock.instant(), this.provider.longestCall())
+			.getId();
 
 		assertThat(this.upkeep.recoverAbandonedOpens(Duration.ofMinutes(2), 100)).isZero();
 		this.clock.advance(Duration.ofMinutes(1).plusSeconds(30));
@@ -438,6 +444,90 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 		this.provider.faults((op, key) -> Fault.LIMITED);
 		this.upkeep.reconcile(Duration.ofHours(1), 10);
 		assertThat(this.provider.calls(Op.STATUS)).as("stopped at the first held-back call").isEqualTo(3);
+	}
+
+	/**
+	 * A Pathors-like create of s-1 whose outcome was unknown, compensated and verified
+	 * gone: the row is ENDED, due for one more check a window later.
+	 */
+	private long compensatedAndVerified() {
+		this.provider.faults((op, key) -> (op == Op.OPEN) ? Fault.LANDS_LATE : Fault.NONE);
+		try {
+			this.tracker.open(this.provider, new OpenIntent("p", "s-1", new byte[0]), "svc");
+		}
+		catch (IllegalStateException ex) {
+			// the create timed out
+		}
+		this.provider.faults((op, key) -> Fault.NONE);
+		this.upkeep.claimDueEnds(10, LEASE).forEach(this.upkeep::attempt);
+		this.clock.advance(TrackerTestConfiguration.VERIFY_AFTER);
+		this.upkeep.claimDueEnds(10, LEASE).forEach(this.upkeep::attempt);
+		Session row = this.sessions.findAll().getFirst();
+		assertThat(row.getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(row.getNextAttemptAt()).as("one more check, a window later")
+			.isEqualTo(row.getEndedAt().plus(TrackerTestConfiguration.VERIFY_AFTER));
+		return row.getId();
+	}
+
+	@Test
+	void reconciliationFindsACreateThatLandedAfterItsCompensationWasVerifiedAndEndsItAgain() {
+		long id = compensatedAndVerified();
+		int reads = this.provider.calls(Op.STATUS);
+		// a provider slower than the window: the create lands later still
+		this.provider.landLateCreates();
+		this.upkeep.reconcile(Duration.ofHours(1), 10);
+		assertThat(this.provider.calls(Op.STATUS)).as("not due yet").isEqualTo(reads);
+
+		this.clock.advance(TrackerTestConfiguration.VERIFY_AFTER);
+		double foundLive = rechecks("live");
+		this.upkeep.reconcile(Duration.ofHours(1), 10);
+
+		assertThat(rechecks("live")).isEqualTo(foundLive + 1);
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(row(id).getEndReason()).isEqualTo(EndReason.COMPENSATION);
+		assertThat(this.transitions.historyOf(id)).last()
+			.satisfies((step) -> assertThat(step.getFromStatus()).isEqualTo(SessionStatus.ENDED))
+			.extracting(SessionTransition::getDetail)
+			.asString()
+			.startsWith("still live at fake after its end was recorded");
+		this.upkeep.claimDueEnds(10, LEASE).forEach(this.upkeep::attempt);
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(this.provider.live()).as("leaked").isEmpty();
+		assertThat(row(id).getNextAttemptAt()).as("checked once more only").isNull();
+	}
+
+	private double rechecks(String outcome) {
+		return counter("gateway.sessions.compensation.checks", "provider", "fake", "check", "recheck", "outcome",
+				outcome);
+	}
+
+	@Test
+	void aRecheckThatFindsTheSessionGoneRecordsTheCheckAndIsNotDueAgain() {
+		long id = compensatedAndVerified();
+		this.clock.advance(TrackerTestConfiguration.VERIFY_AFTER);
+		double foundGone = rechecks("gone");
+
+		this.upkeep.reconcile(Duration.ofHours(1), 10);
+
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(row(id).getNextAttemptAt()).isNull();
+		assertThat(rechecks("gone")).isEqualTo(foundGone + 1);
+	}
+
+	@Test
+	void aRecheckLeavesAnIdOpenedAgainToItsLiveRow() {
+		long id = compensatedAndVerified();
+		long reopened = open("p", "s-1");
+		this.clock.advance(TrackerTestConfiguration.VERIFY_AFTER);
+		int ends = this.provider.calls(Op.END);
+
+		this.upkeep.reconcile(Duration.ofHours(1), 10);
+
+		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(row(id).getNextAttemptAt()).isNull();
+		assertThat(row(reopened).getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(this.provider.calls(Op.END)).isEqualTo(ends);
+		assertThat(this.provider.isLive("p", "s-1")).isTrue();
 	}
 
 }

@@ -29,7 +29,7 @@ class TrackerTestConfiguration {
 
 	@Bean
 	TrackingProperties trackingProperties() {
-		return new TrackingProperties(Duration.ofMinutes(30));
+		return new TrackingProperties(Duration.ofMinutes(30), VERIFY_AFTER);
 	}
 
 	/** A fixed delay, so that a test knows when a failed end is due again. */
@@ -40,6 +40,9 @@ class TrackerTestConfiguration {
 	}
 
 	static final Duration RETRY_DELAY = Duration.ofSeconds(5);
+
+	/** How long a create whose outcome is unknown may still land at the provider. */
+	static final Duration VERIFY_AFTER = Duration.ofMinutes(2);
 
 	@Bean
 	FakeProvider fakeProvider() {
