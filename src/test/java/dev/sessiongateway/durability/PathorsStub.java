@@ -73,7 +73,7 @@ final class PathorsStub implements AutoCloseable {
 
 	private final Set<String> endedByAnswer = ConcurrentHashMap.newKeySet();
 
-	private final Map<String, Long> lastEndCall = new ConcurrentHashMap<>();
+	private final Map<String, Long> lastCall = new ConcurrentHashMap<>();
 
 	private final Map<Integer, AtomicInteger> endAnswers = new ConcurrentHashMap<>();
 
@@ -212,11 +212,14 @@ final class PathorsStub implements AutoCloseable {
 		return this.endCallsPerPort.get(replica).get();
 	}
 
-	/** When the last end of a session arrived, as {@link System#nanoTime()}. */
-	long lastEndCall(String projectId, String sessionId) {
-		Long at = this.lastEndCall.get(key(projectId, sessionId));
+	/**
+	 * When the last call about a session (an end, or a read) arrived, as
+	 * {@link System#nanoTime()}.
+	 */
+	long lastCall(String projectId, String sessionId) {
+		Long at = this.lastCall.get(key(projectId, sessionId));
 		if (at == null) {
-			throw new IllegalStateException("no end of " + sessionId + " arrived");
+			throw new IllegalStateException("no call about " + sessionId + " arrived");
 		}
 		return at;
 	}
@@ -275,6 +278,7 @@ final class PathorsStub implements AutoCloseable {
 		}
 		String projectId = segments[3];
 		if (segments.length == 6 && method.equals("GET")) {
+			this.lastCall.put(key(projectId, segments[5]), System.nanoTime());
 			return this.live.contains(key(projectId, segments[5])) ? Reply.of(200, "{\"sessionId\":\"x\"}")
 					: Reply.of(404, "{\"error\":{\"message\":\"Session not found\"}}");
 		}
@@ -305,7 +309,7 @@ final class PathorsStub implements AutoCloseable {
 
 	private Reply end(String projectId, String sessionId, int port) {
 		String key = key(projectId, sessionId);
-		this.lastEndCall.put(key, System.nanoTime());
+		this.lastCall.put(key, System.nanoTime());
 		this.endCalls.incrementAndGet();
 		this.endCallsPerPort.get(port).incrementAndGet();
 		int call = this.endCallsPerSession.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
