@@ -98,6 +98,15 @@ class StartupValidationTests {
 	}
 
 	@Test
+	void refusesANegativeWebhookClockSkew() {
+		List<String> properties = complete();
+		properties.add("gateway.pathors.webhook-max-skew=-1m");
+
+		assertThat(startupFailure(properties))
+			.contains("gateway.pathors.webhook-max-skew (GATEWAY_PATHORS_WEBHOOK_MAX_SKEW) must not be negative");
+	}
+
+	@Test
 	void reportsEveryClientProblemAtOnce() {
 		List<String> properties = without("gateway.clients");
 		properties.add("gateway.clients[0].key-sha256=abc");
