@@ -28,11 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Requests the servlet container cannot read (a request line, a header or a Host it
- * refuses) are answered with a problem and leave no stack trace in the log, and none of
- * their own text: that text is the attacker's, and a header line can carry a client key.
- * The gateway runs with its own logging (INFO), as the jar does, and Tomcat is told to
- * log every occurrence of a refused request at INFO rather than only the first on each
- * connection handler, so that each request here would show up.
+ * refuses, parameters that are not percent-encoded UTF-8 or too many of them, a form body
+ * no route reads) are answered with a problem and leave no stack trace in the log, and
+ * none of their own text: that text is the attacker's, and a header line can carry a
+ * client key. The gateway runs with its own logging (INFO), as the jar does, and Tomcat
+ * is told to log every occurrence of a refused request at INFO rather than only the first
+ * on each connection handler, so that each request here would show up.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class UnreadableRequestLogTests {
@@ -63,6 +64,23 @@ class UnreadableRequestLogTests {
 			.doesNotContain(OPS_KEY)
 			.doesNotContain("G@T")
 			.doesNotContain("-long-path");
+	}
+
+	@Test
+	void parametersThatCannotBeReadAreRefusedWithoutAStackTrace(CapturedOutput output) {
+		List<String> answers = exchangeWithGateway(
+				"GET /actuator/health/liveness?a=%zz-bad-query HTTP/1.1\r\nHost: localhost\r\n",
+				"GET /ops/sessions?a=%zz-bad-query HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + OPS_KEY
+						+ "\r\n",
+				"GET /actuator/health/liveness?" + manyParameters(1001) + " HTTP/1.1\r\nHost: localhost\r\n",
+				formDelete(null), formDelete(SERVICE_KEY));
+
+		assertThat(answers).map(UnreadableRequestLogTests::status).containsExactly("400", "400", "400", "401", "415");
+		assertThat(answers.subList(0, 3)).allSatisfy((answer) -> assertThat(answer).contains("application/problem+json")
+			.contains("\"code\":\"VALIDATION_FAILED\"")
+			.contains("{\"field\":\"query\""));
+		assertNoStackTrace(output);
+		assertThat(output.getAll()).doesNotContain("bad-query").doesNotContain("bad-form").doesNotContain("a1000");
 	}
 
 	/**
@@ -116,8 +134,25 @@ class UnreadableRequestLogTests {
 		}
 	}
 
+	/** A DELETE with a form body that cannot be decoded, which no route reads. */
+	private static String formDelete(String key) {
+		String body = "a=%zz-bad-form";
+		return "DELETE /pathors/v1/projects/proj-a/sessions HTTP/1.1\r\nHost: localhost\r\n"
+				+ ((key != null) ? "Authorization: Bearer " + key + "\r\n" : "")
+				+ "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length() + "\r\n\r\n"
+				+ body;
+	}
+
 	private static String status(String answer) {
 		return answer.startsWith("HTTP/1.1 ") ? answer.substring(9, 12) : answer;
+	}
+
+	private static String manyParameters(int count) {
+		StringBuilder query = new StringBuilder();
+		for (int i = 0; i < count; i++) {
+			query.append((i > 0) ? "&" : "").append('a').append(i).append("=1");
+		}
+		return query.toString();
 	}
 
 	private static String sha256(String key) {
