@@ -24,6 +24,8 @@ class StartupValidationTests {
 
 	private static final String HASH = "b606c5f8627d02065f5ad082858a7612189f77631976c9a5212f4b5d8aa0466a";
 
+	private static final String OTHER_HASH = "24e29f6f9b06174f48d833c5cd2db2966eea8e5edacb80e365e81388e8277fdc";
+
 	private static List<String> complete() {
 		List<String> properties = new ArrayList<>(List.of("spring.datasource.url=jdbc:h2:mem:startup", "server.port=0",
 				"gateway.pathors.api-key=dk_startup", "gateway.konpro.api-key=startup-key",
@@ -93,6 +95,15 @@ class StartupValidationTests {
 
 		assertThat(startupFailure(properties))
 			.contains("gateway.pathors.base-url (GATEWAY_PATHORS_BASE_URL) must be an http or https URL");
+	}
+
+	@Test
+	void refusesANegativeWebhookClockSkew() {
+		List<String> properties = complete();
+		properties.add("gateway.pathors.webhook-max-skew=-1m");
+
+		assertThat(startupFailure(properties))
+			.contains("gateway.pathors.webhook-max-skew (GATEWAY_PATHORS_WEBHOOK_MAX_SKEW) must not be negative");
 	}
 
 	@Test
@@ -178,6 +189,36 @@ class StartupValidationTests {
 					+ "alone, but it goes on with what sha256sum prints after them (\"  -\")")
 			.contains("| sha256sum | cut -d' ' -f1")
 			.doesNotContain(HASH);
+	}
+
+	@Test
+	void refusesTwoClientsWithOneKeyHashNamingBothButNotTheHash(CapturedOutput output) {
+		List<String> properties = complete();
+		properties.add("gateway.clients[1].name=ops-team");
+		properties.add("gateway.clients[1].key-sha256=" + OTHER_HASH);
+		properties.add("gateway.clients[1].roles=ops");
+		properties.add("gateway.clients[2].name=other-ops");
+		properties.add("gateway.clients[2].key-sha256=" + OTHER_HASH + "," + HASH.toUpperCase(java.util.Locale.ROOT));
+		properties.add("gateway.clients[2].roles=ops");
+
+		String failure = startupFailure(properties);
+
+		assertThat(failure).contains("The gateway's settings have 2 problems")
+			.contains("gateway.clients[0].key-sha256[0] (GATEWAY_CLIENTS_0_KEY_SHA256) and "
+					+ "gateway.clients[2].key-sha256[1] (GATEWAY_CLIENTS_2_KEY_SHA256) are the same key hash")
+			.contains("gateway.clients[1].key-sha256[0] (GATEWAY_CLIENTS_1_KEY_SHA256) and "
+					+ "gateway.clients[2].key-sha256[0] (GATEWAY_CLIENTS_2_KEY_SHA256) are the same key hash");
+		for (String text : List.of(failure, output.getAll())) {
+			assertThat(text.toLowerCase(java.util.Locale.ROOT)).doesNotContain(HASH).doesNotContain(OTHER_HASH);
+		}
+	}
+
+	@Test
+	void oneClientMayListItsOwnHashTwice() {
+		List<String> properties = without("gateway.clients[0].key-sha256");
+		properties.add("gateway.clients[0].key-sha256=" + HASH + "," + HASH);
+
+		assertThat(startupFailure(properties)).isNull();
 	}
 
 	@Test

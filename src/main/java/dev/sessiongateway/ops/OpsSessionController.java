@@ -269,8 +269,12 @@ class OpsSessionController {
 				age, counts.countedAt(), this.tracker.providers().stream().sorted().toList());
 	}
 
+	/**
+	 * A filter value is only compared with what is recorded, never sent to a provider: an
+	 * id recorded before ids made only of dots were refused can still be looked up.
+	 */
 	private static @Nullable String checked(String field, @Nullable String value) {
-		return (value != null) ? JsonRequests.checkId(field, value) : null;
+		return (value != null) ? JsonRequests.checkText(field, value, JsonRequests.MAX_ID_LENGTH) : null;
 	}
 
 }

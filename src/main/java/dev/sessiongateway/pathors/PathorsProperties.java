@@ -10,6 +10,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -27,6 +28,11 @@ import dev.sessiongateway.upstream.UpstreamSettings;
  * key
  * @param projects per-project keys, by project id
  * @param webhookSecret the shared secret Pathors sends with webhook deliveries
+ * @param webhookMaxSkew how far after the gateway's own clock a webhook's
+ * {@code timestamp} may lie: a later one is acknowledged, counted and ignored, since the
+ * event time selects the session that ended and a time to come would select sessions
+ * opened after the event (the default is the leeway JWT validators give, 60 s; earlier
+ * times need no bound, as they only ever select an older session)
  * @param maxConnections calls in flight at once (the bulkhead and the pool): Pathors
  * documents no rate limit, so the default carries a slow provider at the gateway's full
  * rate (about 4,000 creates a second at 200 ms each need some 800)
@@ -41,6 +47,7 @@ record PathorsProperties(
 		@DefaultValue Map<String, @Valid Project> projects,
 		@Pattern(regexp = UpstreamSettings.HEADER_SAFE,
 				message = UpstreamSettings.HEADER_SAFE_MESSAGE) @Nullable String webhookSecret,
+		@DefaultValue("1m") @DurationMin(message = "must not be negative") Duration webhookMaxSkew,
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
 		@DefaultValue("1024") @Min(1) int maxConnections, @DefaultValue("1s") Duration poolWait,
 		@DefaultValue("0") @Min(0) int rateLimitPerMinute, @DefaultValue("1MB") DataSize maxResponseSize,

@@ -71,14 +71,15 @@ final class PathorsRequests {
 	static Terminate terminate(byte[] body) {
 		ObjectNode json = JsonRequests.readObject(body);
 		JsonRequests.onlyFields(json, TERMINATE_FIELDS);
-		String sessionId = JsonRequests.optionalString(json, "session_id", JsonRequests.MAX_ID_LENGTH);
+		String sessionId = JsonRequests.optionalId(json, "session_id");
 		JsonRequests.optionalString(json, "phone_number", 64);
 		JsonRequests.optionalString(json, "message", 4096);
 		return new Terminate(sessionId, body);
 	}
 
+	/** A project id, which travels to Pathors as a path segment. */
 	static String projectId(String projectId) {
-		return JsonRequests.checkText("projectId", projectId, MAX_PROJECT_ID_LENGTH);
+		return JsonRequests.checkId("projectId", projectId, MAX_PROJECT_ID_LENGTH);
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.sessiongateway.pathors;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.security.MessageDigest;
@@ -63,17 +64,23 @@ class PathorsWebhookController {
 
 	private final byte @Nullable [] expectedAuthorization;
 
-	/** Deliveries by outcome: tracked, unknown, ignored, refused, invalid. */
+	private final Duration maxSkew;
+
+	/**
+	 * Deliveries by outcome: tracked, unknown, ignored, out_of_skew, refused, invalid.
+	 */
 	private final Map<String, Counter> deliveries;
 
 	PathorsWebhookController(SessionTracker tracker, Clock clock, PathorsProperties properties, MeterRegistry meters) {
 		this.tracker = tracker;
 		this.clock = clock;
-		this.deliveries = Stream.of("tracked", "unknown", "ignored", "refused", "invalid")
+		this.maxSkew = properties.webhookMaxSkew();
+		this.deliveries = Stream.of("tracked", "unknown", "ignored", "out_of_skew", "refused", "invalid")
 			.collect(Collectors.toUnmodifiableMap((outcome) -> outcome,
 					(outcome) -> Counter.builder("gateway.webhooks.deliveries")
 						.description("Webhook deliveries by outcome: tracked, unknown (a session never tracked), "
-								+ "ignored (not an end event), refused (wrong secret), invalid (bad body)")
+								+ "ignored (not an end event), out_of_skew (dated later than the accepted clock "
+								+ "skew, ignored), refused (wrong secret), invalid (bad body)")
 						.tags("provider", PathorsSessions.PROVIDER, "outcome", outcome)
 						.register(meters)));
 		String secret = properties.webhookSecret();
@@ -84,7 +91,8 @@ class PathorsWebhookController {
 	@Operation(operationId = "pathorsWebhook", summary = "Receive a Pathors post-session webhook",
 			description = "Set as the agent's postSessionWebhook with the secret in its headers. An ending event "
 					+ "marks the session that was live when it happened ENDED (PROVIDER_ENDED). Deliveries may "
-					+ "repeat and are harmless; an unknown session is acknowledged.",
+					+ "repeat and are harmless; an unknown session is acknowledged, and so is a delivery dated later "
+					+ "than the gateway's clock allows (gateway.pathors.webhook-max-skew), which changes nothing.",
 			security = @SecurityRequirement(name = ApiDocs.WEBHOOK_SECRET))
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = "application/json",
@@ -129,9 +137,17 @@ class PathorsWebhookController {
 			count("ignored");
 			return ResponseEntity.ok(Map.of("received", true, "tracked", false));
 		}
+		Instant now = this.clock.instant();
+		Instant happenedAt = happenedAt(event.get("timestamp"), now);
+		Duration ahead = Duration.between(now, happenedAt);
+		if (ahead.compareTo(this.maxSkew) > 0) {
+			count("out_of_skew");
+			log.warn("webhook {} dated {} s after this gateway's clock, more than gateway.pathors.webhook-max-skew "
+					+ "({}) allows: ignored", type, ahead.toSeconds(), this.maxSkew);
+			return ResponseEntity.ok(Map.of("received", true, "tracked", false));
+		}
 		SessionKey key = new SessionKey(PathorsSessions.PROVIDER, projectId, sessionId);
-		boolean tracked = this.tracker.endedAtProvider(key, happenedAt(event.get("timestamp")),
-				EndReason.PROVIDER_ENDED);
+		boolean tracked = this.tracker.endedAtProvider(key, happenedAt, EndReason.PROVIDER_ENDED);
 		count(tracked ? "tracked" : "unknown");
 		if (!tracked) {
 			log.debug("webhook {} for a session that is not live here", type);
@@ -143,7 +159,7 @@ class PathorsWebhookController {
 	 * When the event happened: its {@code timestamp} (ISO-8601, or epoch seconds or
 	 * milliseconds), or now when it has none that can be read.
 	 */
-	private Instant happenedAt(@Nullable JsonNode timestamp) {
+	private static Instant happenedAt(@Nullable JsonNode timestamp, Instant now) {
 		try {
 			if (timestamp != null && timestamp.isString()) {
 				return OffsetDateTime.parse(timestamp.stringValue()).toInstant();
@@ -156,7 +172,7 @@ class PathorsWebhookController {
 		catch (DateTimeException | ArithmeticException ex) {
 			log.debug("webhook timestamp not readable; using the time it arrived");
 		}
-		return this.clock.instant();
+		return now;
 	}
 
 	private void count(String outcome) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -38,9 +39,39 @@ record ClientProperties(List<Client> clients) {
 		for (int i = 0; i < this.clients.size(); i++) {
 			problems.addAll(this.clients.get(i).problems("gateway.clients[" + i + "]"));
 		}
+		problems.addAll(sharedKeyHashes(this.clients));
 		if (!problems.isEmpty()) {
 			throw new IllegalArgumentException(String.join("; ", problems));
 		}
+	}
+
+	/**
+	 * Key hashes that two clients share: the key would be taken for one client or the
+	 * other, and with it that client's roles and scopes. A client may list its own hash
+	 * twice.
+	 */
+	private static List<String> sharedKeyHashes(List<Client> clients) {
+		record Seen(int client, String property) {
+		}
+		Map<String, Seen> seen = new HashMap<>();
+		List<String> problems = new ArrayList<>();
+		for (int i = 0; i < clients.size(); i++) {
+			List<String> hashes = clients.get(i).keySha256();
+			for (int j = 0; j < hashes.size(); j++) {
+				String hash = hashes.get(j);
+				if (!SHA256_HEX.matcher(hash).matches()) {
+					continue;
+				}
+				String property = "gateway.clients[" + i + "].key-sha256[" + j + "]";
+				Seen first = seen.putIfAbsent(hash.toLowerCase(Locale.ROOT), new Seen(i, property));
+				if (first != null && first.client() != i) {
+					problems.add(first.property() + " and " + property + " are the same key hash: that key would be "
+							+ "taken for either client, with its roles and scopes, so give each client a key of its "
+							+ "own (values not shown)");
+				}
+			}
+		}
+		return problems;
 	}
 
 	/**

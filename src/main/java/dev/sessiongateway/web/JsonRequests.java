@@ -1,5 +1,7 @@
 package dev.sessiongateway.web;
 
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +15,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.web.util.UriUtils;
+
 /**
  * Strict reading of JSON request bodies and ids: duplicate keys, excessive nesting, wrong
  * types and control characters are refused with a problem naming the field, before
@@ -22,6 +26,9 @@ public final class JsonRequests {
 
 	/** The longest id accepted (session ids). */
 	public static final int MAX_ID_LENGTH = 256;
+
+	/** How often an id is percent-decoded while looking for dots under its encoding. */
+	private static final int MAX_DECODINGS = 4;
 
 	/** The deepest nesting any body may have; finer limits are checked per field. */
 	static final int MAX_BODY_DEPTH = 64;
@@ -71,13 +78,19 @@ public final class JsonRequests {
 		}
 	}
 
-	/** A required string field holding an id. */
+	/** A required string field holding an id, checked as {@link #checkId} does. */
 	public static String requiredId(ObjectNode body, String field) {
-		String id = optionalString(body, field, MAX_ID_LENGTH);
+		String id = optionalId(body, field);
 		if (id == null) {
 			throw ProblemException.invalid(field, "is required");
 		}
 		return id;
+	}
+
+	/** An optional string field holding an id, checked as {@link #checkId} does. */
+	public static @Nullable String optionalId(ObjectNode body, String field) {
+		String id = optionalString(body, field, MAX_ID_LENGTH);
+		return (id != null) ? checkId(field, id) : null;
 	}
 
 	/**
@@ -96,11 +109,51 @@ public final class JsonRequests {
 	}
 
 	/**
-	 * Checks an id from a path, a query or a body: 1..256 characters, no control
-	 * characters.
+	 * Checks an id from a path or a body: 1..256 characters, no control characters, and
+	 * not a path segment that a URI resolver rewrites.
 	 */
 	public static String checkId(String field, String id) {
-		return checkText(field, id, MAX_ID_LENGTH);
+		return checkId(field, id, MAX_ID_LENGTH);
+	}
+
+	/**
+	 * Checks an id of at most {@code maxLength} characters. Every id may travel to a
+	 * provider as a path segment, where {@code .} and {@code ..} are not names but moves
+	 * ({@code /sessions/..} is {@code /}), so an id made only of dots is refused: as it
+	 * is, after percent-decoding it up to four times ({@code %2e%2e}, which RFC 3986
+	 * equates with {@code ..}, and which a proxy that decodes once more than it should
+	 * turns into it), and after Unicode compatibility folding (fullwidth {@code ．}, the
+	 * two-dot leader {@code ‥}), which software that normalises text may apply.
+	 */
+	public static String checkId(String field, String id, int maxLength) {
+		checkText(field, id, maxLength);
+		if (isOnlyDots(id)) {
+			throw ProblemException.invalid(field,
+					"must not be made only of dots: as a path segment it would change the provider's path");
+		}
+		return id;
+	}
+
+	private static boolean isOnlyDots(String id) {
+		String segment = id;
+		for (int decodings = 0; decodings <= MAX_DECODINGS; decodings++) {
+			String folded = Normalizer.normalize(segment, Normalizer.Form.NFKC);
+			if (!folded.isEmpty() && folded.chars().allMatch((c) -> c == '.')) {
+				return true;
+			}
+			String decoded;
+			try {
+				decoded = UriUtils.decode(segment, StandardCharsets.UTF_8);
+			}
+			catch (IllegalArgumentException ex) {
+				return false;
+			}
+			if (decoded.equals(segment)) {
+				return false;
+			}
+			segment = decoded;
+		}
+		return false;
 	}
 
 	/** Checks a text value: 1..maxLength characters, no control characters. */

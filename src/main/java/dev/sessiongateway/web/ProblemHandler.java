@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +87,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		log.error("{} {}: the session ledger is unavailable", request.getMethod(), request.getRequestURI(), ex);
 		return handleProblem(new ProblemException(ProblemCode.TRACKING_UNAVAILABLE,
 				"The gateway could not record the session; nothing is confirmed. Try again shortly.", List.of(), 1L),
+				request);
+	}
+
+	/**
+	 * The servlet container could not read the request's parameters: a value that is not
+	 * percent-encoded UTF-8, or more parameters than it accepts. The caller's mistake,
+	 * not the gateway's; its message quotes the value, so it is not passed on.
+	 */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<ProblemDetail> handleUnreadableParameters(InvalidParameterException ex, HttpServletRequest request) {
+		return handleProblem(
+				ProblemException.invalid("query",
+						"could not be read: a value that is not percent-encoded UTF-8, or too many parameters"),
 				request);
 	}
 

@@ -68,9 +68,9 @@ class PathorsClientTests {
 	private PathorsClient client(String baseUrl, int rateLimit, int circuitThreshold, Duration circuitOpenFor,
 			int maxConnections) {
 		PathorsProperties properties = new PathorsProperties(baseUrl, "dk_client_test",
-				Map.of("special", new PathorsProperties.Project("dk_special")), null, Duration.ofMillis(500),
-				Duration.ofMillis(400), maxConnections, Duration.ofMillis(200), rateLimit, DataSize.ofKilobytes(64),
-				circuitThreshold, circuitOpenFor);
+				Map.of("special", new PathorsProperties.Project("dk_special")), null, Duration.ofMinutes(1),
+				Duration.ofMillis(500), Duration.ofMillis(400), maxConnections, Duration.ofMillis(200), rateLimit,
+				DataSize.ofKilobytes(64), circuitThreshold, circuitOpenFor);
 		return new PathorsClient(properties, RestClient.builder(), this.meters, RequestBudgets.local());
 	}
 

@@ -4,6 +4,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -16,6 +20,7 @@ import dev.sessiongateway.tracking.Session;
 import dev.sessiongateway.tracking.SessionStatus;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +105,72 @@ class PathorsWebhookTests extends GatewayTestSupport {
 			.isEqualTo(200);
 
 		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+	}
+
+	private double deliveries(String outcome) {
+		return this.meters.counter("gateway.webhooks.deliveries", "provider", "pathors", "outcome", outcome).count();
+	}
+
+	@Test
+	void aDeliveryDatedBeyondTheClockSkewIsAcknowledgedCountedAndIgnored() throws Exception {
+		openTracked("s-1");
+		double before = deliveries("out_of_skew");
+		long inTwoHours = Instant.now().plus(Duration.ofHours(2)).getEpochSecond();
+
+		for (String timestamp : List.of("\"2099-01-01T00:00:00Z\"", "4102444800", "4102444800000",
+				Long.toString(inTwoHours))) {
+			HttpResponse<String> response = deliver(WEBHOOK_SECRET,
+					"{\"event\":\"session.ended\",\"sessionId\":\"s-1\",\"timestamp\":" + timestamp + "}");
+
+			assertThat(response.statusCode()).as(timestamp).isEqualTo(200);
+			assertThat(json(response).path("tracked").asBoolean()).as(timestamp).isFalse();
+		}
+
+		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(deliveries("out_of_skew")).isEqualTo(before + 4);
+	}
+
+	@Test
+	void aReplayedDeliveryDatedInTheFutureDoesNotEndTheSessionOpenedAgain() throws Exception {
+		pathors.stubFor(delete(urlEqualTo("/v1/projects/proj-a/sessions"))
+			.willReturn(aResponse().withStatus(200).withBody("{\"success\":true,\"sessionId\":\"s-1\"}")));
+		openTracked("s-1");
+		String future = "{\"event\":\"session.ended\",\"sessionId\":\"s-1\",\"timestamp\":\"2099-01-01T00:00:00Z\"}";
+		deliver(WEBHOOK_SECRET, future);
+		// the first session ends as its client asks, and the id is opened again
+		assertThat(send("DELETE", "/pathors/v1/projects/proj-a/sessions", SERVICE_KEY, "{\"session_id\":\"s-1\"}")
+			.statusCode()).isLessThan(300);
+		openTracked("s-1");
+
+		assertThat(deliver(WEBHOOK_SECRET, future).statusCode()).isEqualTo(200);
+
+		Session reopened = allSessions().stream().max(Comparator.comparing(Session::getId)).orElseThrow();
+		assertThat(reopened.getStatus()).isEqualTo(SessionStatus.ACTIVE);
+	}
+
+	@Test
+	void aDeliveryDatedWithinTheClockSkewEndsTheSession() throws Exception {
+		openTracked("s-1");
+		Instant ahead = Instant.now().plus(Duration.ofSeconds(30));
+
+		assertThat(deliver(WEBHOOK_SECRET,
+				"{\"event\":\"session.ended\",\"sessionId\":\"s-1\",\"timestamp\":\"" + ahead + "\"}")
+			.statusCode()).isEqualTo(200);
+
+		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDED);
+	}
+
+	@Test
+	void anOldDeliveryIsNotOutOfSkewAndEndsNoSessionOpenedAfterIt() throws Exception {
+		openTracked("s-1");
+		double before = deliveries("out_of_skew");
+
+		HttpResponse<String> response = deliver(WEBHOOK_SECRET,
+				"{\"event\":\"session.ended\",\"sessionId\":\"s-1\",\"timestamp\":\"2020-01-01T00:00:00Z\"}");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(deliveries("out_of_skew")).isEqualTo(before);
 	}
 
 	@Test

@@ -278,6 +278,16 @@ class HostileInputTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void aSessionIdMadeOfDotsRecordedBeforeSuchIdsWereRefusedCanStillBeFound() {
+		seedActive("pathors", "proj-a", "..", "orders-service");
+
+		HttpResponse<String> response = read("/ops/sessions?sessionId=..", OPS_KEY);
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(json(response).path("items").get(0).path("sessionId").asString()).isEqualTo("..");
+	}
+
+	@Test
 	void aForgedRequestIdCannotForgeLogLinesOrHeaders() {
 		HttpResponse<String> response = read("/ops/sessions", OPS_KEY);
 		assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
