@@ -3,7 +3,7 @@
 // keeps the user's place (filters, page, open session, focus and scroll are kept, and the
 // place is in the address's fragment, so a reload comes back to it too).
 
-import { confirmForceEnd, exportCsv } from './actions.js';
+import { confirmForceEnd, exportCsv, toast } from './actions.js';
 import { ApiError, SignedOut, json, request, signIn, useCsrfToken } from './api.js';
 import { fill, h, localTime } from './dom.js';
 import { PRESETS, place, query, readFilterForm, readPlace, showFiltersInForm, writePlace } from './place.js';
@@ -110,9 +110,17 @@ function autoRefresh() {
 	}
 }
 
-function failed(error) {
+/**
+ * Shows why something failed: the sign-in when it has ended; otherwise what failed, in a
+ * note for an action (`doing`), or in the banner for a refresh (until one succeeds).
+ */
+function failed(error, doing) {
 	if (error instanceof SignedOut) {
 		showSignIn('Your sign-in has ended. Sign in again to go on where you were.');
+		return;
+	}
+	if (doing) {
+		toast(`Could not ${doing}: ${error.message}`, 'error');
 		return;
 	}
 	const banner = $('banner');
@@ -171,7 +179,7 @@ function showDetail(session) {
 		return;
 	}
 	renderDetail($('detail-heading'), $('detail-body'), session, (shown) => confirmForceEnd(shown, {
-		failed,
+		failed: (error) => failed(error, `end session #${shown.id}`),
 		after: async () => {
 			await refresh();
 			$('detail-heading').focus();
@@ -187,7 +195,7 @@ async function openSession(id) {
 		showDetail(await loadDetail());
 		$('detail-heading').focus();
 	} catch (error) {
-		failed(error);
+		failed(error, `open session #${id}`);
 	}
 }
 
@@ -259,7 +267,7 @@ async function signOut() {
 		await request('console/sign-out', { method: 'POST' });
 	} catch (error) {
 		if (!(error instanceof SignedOut)) {
-			failed(error);
+			failed(error, 'sign out');
 			return;
 		}
 	}
@@ -309,7 +317,9 @@ function wire() {
 		applyFilters(readFilterForm());
 	});
 	$('reset-filters').addEventListener('click', () => applyFilters({ status: [] }));
-	$('export-csv').addEventListener('click', () => exportCsv(query(false), { failed }));
+	$('export-csv').addEventListener('click', () => exportCsv(query(false), {
+		failed: (error) => failed(error, 'export the sessions'),
+	}));
 	for (const chip of document.querySelectorAll('[data-preset]')) {
 		chip.addEventListener('click', () => applyFilters(PRESETS[chip.dataset.preset]()));
 	}
