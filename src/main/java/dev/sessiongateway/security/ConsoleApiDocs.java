@@ -45,7 +45,9 @@ class ConsoleApiDocs {
 					.name(ConsoleSessionFilter.COOKIE)
 					.description("An ops console sign-in (`POST /ops/console/sign-in`), held by the browser as an "
 							+ "HttpOnly cookie scoped to `/ops`. A client key in a header takes its place when both "
-							+ "are sent."))
+							+ "are sent. A read marked `" + ConsoleSessionFilter.REFRESH_HEADER + ": "
+							+ ConsoleSessionFilter.AUTOMATIC + "` (the console page's automatic refresh) does not "
+							+ "count as use: it does not move the sign-in's idle timeout on."))
 				.addSecuritySchemes(CSRF_TOKEN, new SecurityScheme().type(SecurityScheme.Type.APIKEY)
 					.in(SecurityScheme.In.HEADER)
 					.name(ConsoleSessionFilter.CSRF_HEADER)

@@ -22,9 +22,16 @@ export class ApiError extends Error {
 	}
 }
 
-/** Sends a request; answers the response when it is a success. */
-export async function request(path, { method = 'GET', body, accept = 'application/json' } = {}) {
+/**
+ * Sends a request; answers the response when it is a success. An `automatic` read is one
+ * the page makes on its own (its refresh): it does not count as use of the sign-in, so a
+ * console left open still times out.
+ */
+export async function request(path, { method = 'GET', body, accept = 'application/json', automatic = false } = {}) {
 	const headers = { Accept: accept };
+	if (automatic) {
+		headers['X-Console-Refresh'] = 'auto';
+	}
 	if (body !== undefined) {
 		headers['Content-Type'] = 'application/json';
 	}

@@ -6,7 +6,7 @@
 import { confirmForceEnd, exportCsv, toast } from './actions.js';
 import { ApiError, SignedOut, json, request, signIn, useCsrfToken } from './api.js';
 import { fill, h, localTime } from './dom.js';
-import { PRESETS, place, query, readFilterForm, readPlace, showFiltersInForm, writePlace } from './place.js';
+import { PRESETS, place, query, readFilterForm, readPlace, refreshEvery, showFiltersInForm, writePlace } from './place.js';
 import { STATUSES, renderBreakdowns, renderDetail, renderRows, renderTiles } from './views.js';
 
 const $ = (id) => document.getElementById(id);
@@ -14,6 +14,8 @@ const $ = (id) => document.getElementById(id);
 let timer = null;
 let refreshing = null;
 let queued = null;
+// whether every refresh asked for while one ran was automatic
+let queuedAutomatic = true;
 let lastPage = { items: [], nextCursor: null };
 
 function applyFilters(filters) {
@@ -44,12 +46,12 @@ function keepingPlace(render) {
 	}
 }
 
-async function loadDetail() {
+async function loadDetail(options) {
 	if (!place.open) {
 		return null;
 	}
 	try {
-		return (await json(`sessions/${place.open}`)).body;
+		return (await json(`sessions/${place.open}`, options)).body;
 	} catch (error) {
 		if (error instanceof ApiError && error.status === 404) {
 			return { missing: place.open };
@@ -58,22 +60,29 @@ async function loadDetail() {
 	}
 }
 
-/** Reads the counts, the page and the open session again, and shows them in place. */
-function refresh() {
+/**
+ * Reads the counts, the page and the open session again, and shows them in place. An
+ * `automatic` refresh (the page's own) does not count as use of the sign-in.
+ */
+function refresh({ automatic = false } = {}) {
 	if (refreshing) {
 		// one more once this one is done, so that what changed meanwhile is shown
+		queuedAutomatic = queuedAutomatic && automatic;
 		queued = queued || refreshing.then(() => {
+			const again = { automatic: queuedAutomatic };
 			queued = null;
-			return refresh();
+			queuedAutomatic = true;
+			return refresh(again);
 		});
 		return queued;
 	}
 	clearTimeout(timer);
 	$('sessions-table').setAttribute('aria-busy', 'true');
+	const options = { automatic };
 	refreshing = (async () => {
 		try {
-			const [stats, page, detail] = await Promise.all([json('sessions/stats'), json(`sessions?${query(true)}`),
-				loadDetail()]);
+			const [stats, page, detail] = await Promise.all([json('sessions/stats', options),
+				json(`sessions?${query(true)}`, options), loadDetail(options)]);
 			lastPage = page.body;
 			keepingPlace(() => {
 				showStats(stats.body);
@@ -106,7 +115,7 @@ function autoRefresh() {
 	if (busy) {
 		schedule();
 	} else {
-		refresh();
+		refresh({ automatic: true });
 	}
 }
 
@@ -231,6 +240,8 @@ function signedIn(signIn) {
 	$('sign-in-error').textContent = '';
 	$('app-view').hidden = false;
 	showFiltersInForm();
+	// the address shows the place as the page reads it (an interval within its bounds)
+	writePlace();
 	refresh().then(() => {
 		if (!place.open) {
 			$('sessions-heading').focus();
@@ -307,7 +318,7 @@ function wire() {
 	$('sign-out').addEventListener('click', signOut);
 	$('refresh-now').addEventListener('click', () => refresh());
 	$('refresh-every').addEventListener('change', (event) => {
-		place.refresh = Number(event.target.value);
+		place.refresh = refreshEvery(event.target.value);
 		writePlace();
 		schedule();
 	});
@@ -338,7 +349,7 @@ function wire() {
 	document.addEventListener('keydown', onKey);
 	document.addEventListener('visibilitychange', () => {
 		if (!document.hidden && !$('app-view').hidden) {
-			refresh();
+			refresh({ automatic: true });
 		}
 	});
 }

@@ -237,6 +237,58 @@ class ConsoleSignInTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void theConsolesOwnRefreshesDoNotMoveTheIdleTimeoutOnButUseDoes() {
+		Browser browser = signIn();
+		long id = seedActive("pathors", "proj-a", "s-1", "orders-service");
+		Instant soon = Instant.now().plus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.MICROS);
+		this.jdbc.update("update console_session set idle_until = ?", Timestamp.from(soon));
+		Map<String, String> automatic = Map.of("Cookie", "gateway_console=" + browser.token(), "X-Console-Refresh",
+				"auto");
+
+		for (String path : new String[] { "/ops/sessions", "/ops/sessions/stats", "/ops/sessions/" + id,
+				"/ops/console/session" }) {
+			assertThat(call("GET", path, automatic, null).statusCode()).as(path).isEqualTo(200);
+		}
+
+		assertThat(idleUntil()).isEqualTo(soon);
+		assertThat(withCookie("GET", "/ops/sessions", browser, null).statusCode()).isEqualTo(200);
+		assertThat(idleUntil()).isAfter(Instant.now().plus(Duration.ofMinutes(29)));
+	}
+
+	@Test
+	void aChangeMarkedAsTheConsolesOwnRefreshIsStillUse() {
+		Browser browser = signIn();
+		Instant soon = Instant.now().plus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.MICROS);
+		this.jdbc.update("update console_session set idle_until = ?", Timestamp.from(soon));
+
+		HttpResponse<String> refused = call("POST", "/ops/sessions/999999/end", Map.of("Cookie",
+				"gateway_console=" + browser.token(), "X-CSRF-Token", browser.csrfToken(), "X-Console-Refresh", "auto"),
+				null);
+
+		assertProblem(refused, 404, "NOT_FOUND");
+		assertThat(idleUntil()).isAfter(Instant.now().plus(Duration.ofMinutes(29)));
+	}
+
+	@Test
+	void aSignInLeftToTheConsolesOwnRefreshesEndsAtItsIdleTimeout() throws InterruptedException {
+		Browser browser = signIn();
+		Instant idle = Instant.now().plusSeconds(1);
+		this.jdbc.update("update console_session set idle_until = ?", Timestamp.from(idle));
+		Map<String, String> automatic = Map.of("Cookie", "gateway_console=" + browser.token(), "X-Console-Refresh",
+				"auto");
+		assertThat(call("GET", "/ops/sessions", automatic, null).statusCode()).isEqualTo(200);
+
+		Thread.sleep(Math.max(0, Duration.between(Instant.now(), idle).toMillis()) + 100);
+
+		assertProblem(call("GET", "/ops/sessions", automatic, null), 401, "UNAUTHENTICATED");
+	}
+
+	private Instant idleUntil() {
+		return this.jdbc.queryForObject("select idle_until from console_session",
+				(rs, n) -> rs.getTimestamp(1).toInstant());
+	}
+
+	@Test
 	void aSignInWhoseKeyIsNoLongerConfiguredHasEnded() {
 		Browser browser = signIn();
 		this.jdbc.update("update console_session set key_ref = ?", "0".repeat(64));
