@@ -99,7 +99,7 @@ class ConsoleSignInController {
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = ConsoleApiDocs.SignInRequest.class),
-					examples = @ExampleObject(name = "sign-in", summary = "The demo's ops key",
+					examples = @ExampleObject(name = "sign-in", summary = "An ops key",
 							value = ConsoleApiDocs.SIGN_IN_EXAMPLE)))
 	@ApiResponse(responseCode = "200", description = "Signed in.",
 			headers = @Header(name = HttpHeaders.SET_COOKIE,
