@@ -18,11 +18,16 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
+import dev.sessiongateway.simulator.KonproSimulator;
+import dev.sessiongateway.simulator.PathorsSimulator;
 import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.ProblemCode;
 
@@ -285,6 +290,44 @@ class ApiDocsTests extends GatewayTestSupport {
 		assertThat(codes)
 			.containsExactlyInAnyOrderElementsOf(Arrays.stream(ProblemCode.values()).map(ProblemCode::name).toList());
 		assertThat(problem.path("required").toString()).contains("code").contains("status");
+	}
+
+	@Test
+	void theDescriptionShowsNoDemoKeyOutsideTheDemo() {
+		String document = read("/v3/api-docs", null).body();
+
+		assertThat(document).doesNotContain("demo-ops-key").doesNotContain("demo-service-key");
+		assertThat(document).contains("<an ops client key>");
+	}
+
+	@Test
+	void theDemosDescriptionShowsItsOpsKeyAsTheSignInExample() {
+		try (PathorsSimulator pathors = new PathorsSimulator(0, "dk_demo_not_a_real_key").start();
+				KonproSimulator konpro = new KonproSimulator(0, "demo-konpro-not-a-real-key").start();
+				ConfigurableApplicationContext demo = new SpringApplicationBuilder(SessionGatewayApplication.class)
+					.profiles("demo")
+					.run("--PORT=0", "--gateway.pathors.base-url=" + pathors.baseUrl(),
+							"--gateway.konpro.base-url=" + konpro.baseUrl(),
+							"--spring.datasource.url=jdbc:h2:mem:demo-docs;DB_CLOSE_DELAY=-1")) {
+			int port = ((WebServerApplicationContext) demo).getWebServer().getPort();
+			JsonNode document = JSON.readTree(send(port, "GET", "/v3/api-docs", null, null, null).body());
+
+			JsonNode signIn = document.path("paths")
+				.path("/ops/console/sign-in")
+				.path("post")
+				.path("requestBody")
+				.path("content")
+				.path("application/json");
+			assertThat(signIn.path("examples").path("sign-in").path("value").toString())
+				.isEqualTo("{\"key\":\"demo-ops-key\"}");
+			assertThat(document.path("components")
+				.path("schemas")
+				.path("ConsoleSignInRequest")
+				.path("properties")
+				.path("key")
+				.path("example")
+				.asString()).isEqualTo("demo-ops-key");
+		}
 	}
 
 	@Test

@@ -119,7 +119,8 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 		routes.put("consoleSignIn",
 				new Route(null, "", (path) -> signInCall(path, OPS_KEY), (path) -> call("POST", path, null, "{}"), null,
 						Map.of("401 application/problem+json", (path) -> send(signInCall(path, "a-key-nobody-has")),
-								"403 application/problem+json", (path) -> send(signInCall(path, SERVICE_KEY)))));
+								"403 application/problem+json", (path) -> send(signInCall(path, SERVICE_KEY)),
+								"429 application/problem+json", this::signInsUntilRefused)));
 		routes.put("consoleSession",
 				new Route(null, "", (path) -> signedIn(call("GET", path, null, null), false),
 						(path) -> signedIn(call("GET", path, null, null), false), SERVICE_KEY,
@@ -131,6 +132,19 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 								"403 application/problem+json",
 								(path) -> send(signedIn(call("POST", path, null, null), false)))));
 		return routes;
+	}
+
+	/**
+	 * Wrong keys from one client address (named by a proxy) until the gateway refuses to
+	 * look at more.
+	 */
+	private HttpResponse<String> signInsUntilRefused(String path) {
+		Call guess = signInCall(path, "a-key-nobody-has").header("X-Forwarded-For", "192.0.2.99");
+		HttpResponse<String> answer = send(guess);
+		for (int i = 0; i < 1000 && answer.statusCode() == 401; i++) {
+			answer = send(guess);
+		}
+		return answer;
 	}
 
 	/** A console sign-in with this key in its body. */

@@ -26,8 +26,12 @@ class ConsoleApiDocs {
 	/** The security scheme of a sign-in's CSRF token in {@code X-CSRF-Token}. */
 	static final String CSRF_TOKEN = "csrfToken";
 
+	/**
+	 * The sign-in's example: no key at all (the demo shows its own ops key here, and only
+	 * the demo).
+	 */
 	static final String SIGN_IN_EXAMPLE = """
-			{"key": "demo-ops-key"}""";
+			{"key": "<an ops client key>"}""";
 
 	static final String SIGNED_IN_EXAMPLE = """
 			{"client": "demo-ops", "csrfToken": "8J0b3uQw1Xk9nT2cYv5mR7sLh4pZe6dA0fGiKoNqWjE",
@@ -45,7 +49,9 @@ class ConsoleApiDocs {
 					.name(ConsoleSessionFilter.COOKIE)
 					.description("An ops console sign-in (`POST /ops/console/sign-in`), held by the browser as an "
 							+ "HttpOnly cookie scoped to `/ops`. A client key in a header takes its place when both "
-							+ "are sent."))
+							+ "are sent. A read marked `" + ConsoleSessionFilter.REFRESH_HEADER + ": "
+							+ ConsoleSessionFilter.AUTOMATIC + "` (the console page's automatic refresh) does not "
+							+ "count as use: it does not move the sign-in's idle timeout on."))
 				.addSecuritySchemes(CSRF_TOKEN, new SecurityScheme().type(SecurityScheme.Type.APIKEY)
 					.in(SecurityScheme.In.HEADER)
 					.name(ConsoleSessionFilter.CSRF_HEADER)
@@ -65,7 +71,7 @@ class ConsoleApiDocs {
 	@Schema(name = "ConsoleSignInRequest", description = "Signs in to the ops console with an ops client key.")
 	record SignInRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = 1, maxLength = 1024,
 			description = "a client key with the ops role; sent only here, and kept nowhere",
-			example = "demo-ops-key") String key) {
+			example = "<an ops client key>") String key) {
 	}
 
 }

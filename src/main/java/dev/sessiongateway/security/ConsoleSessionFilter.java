@@ -24,7 +24,10 @@ import dev.sessiongateway.web.Problems;
  * Authenticates ops console requests by their sign-in cookie, as the client that signed
  * in. A request that changes anything (any method but GET, HEAD and OPTIONS) must also
  * carry the sign-in's CSRF token in {@code X-CSRF-Token}, which another site's page can
- * neither read nor send. Requests with a client key in a header are left to
+ * neither read nor send. A read the page makes on its own
+ * ({@code X-Console-Refresh: auto}, its automatic refresh) is not use: it does not move
+ * the sign-in's idle timeout on, so a console left open on a screen is signed out like
+ * any other. Requests with a client key in a header are left to
  * {@link ApiKeyAuthenticationFilter}, cookie or not.
  */
 class ConsoleSessionFilter extends OncePerRequestFilter {
@@ -32,6 +35,14 @@ class ConsoleSessionFilter extends OncePerRequestFilter {
 	static final String COOKIE = "gateway_console";
 
 	static final String CSRF_HEADER = "X-CSRF-Token";
+
+	/**
+	 * The header that marks a read the console page makes on its own, with the value
+	 * {@value #AUTOMATIC}.
+	 */
+	static final String REFRESH_HEADER = "X-Console-Refresh";
+
+	static final String AUTOMATIC = "auto";
 
 	/**
 	 * The request attribute holding the console sign-in a request was authenticated by.
@@ -56,7 +67,8 @@ class ConsoleSessionFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String token = token(request);
-		Optional<ConsoleSession> session = (token != null) ? this.sessions.find(token) : Optional.empty();
+		Optional<ConsoleSession> session = (token != null) ? this.sessions.find(token, !isAutomatic(request))
+				: Optional.empty();
 		if (session.isEmpty()) {
 			chain.doFilter(request, response);
 			return;
@@ -94,6 +106,11 @@ class ConsoleSessionFilter extends OncePerRequestFilter {
 			}
 		}
 		return null;
+	}
+
+	/** A read the page made on its own, not a person using the console. */
+	private static boolean isAutomatic(HttpServletRequest request) {
+		return isSafe(request.getMethod()) && AUTOMATIC.equalsIgnoreCase(request.getHeader(REFRESH_HEADER));
 	}
 
 	private static boolean isSafe(String method) {

@@ -81,8 +81,11 @@ class ConsoleSessions {
 		return new SignIn(token, new ConsoleSession(key.client(), hash(token), csrfToken(token), expiresAt));
 	}
 
-	/** The live sign-in a token belongs to, moving its idle timeout on. */
-	Optional<ConsoleSession> find(String token) {
+	/**
+	 * The live sign-in a token belongs to; when this is a use of it (not a read the page
+	 * made on its own), its idle timeout moves on.
+	 */
+	Optional<ConsoleSession> find(String token, boolean use) {
 		String tokenSha256 = hash(token);
 		Instant now = this.clock.instant();
 		Optional<Row> found = this.jdbc
@@ -100,7 +103,7 @@ class ConsoleSessions {
 			return Optional.empty();
 		}
 		Instant idleUntil = idleUntil(now, found.get().expiresAt());
-		if (Duration.between(found.get().idleUntil(), idleUntil).compareTo(this.touchAfter) >= 0) {
+		if (use && Duration.between(found.get().idleUntil(), idleUntil).compareTo(this.touchAfter) >= 0) {
 			this.jdbc.sql("update console_session set idle_until = ? where token_sha256 = ?")
 				.params(at(idleUntil), tokenSha256)
 				.update();

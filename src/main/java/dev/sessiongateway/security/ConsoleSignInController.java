@@ -65,10 +65,14 @@ class ConsoleSignInController {
 
 	private final ConsoleProperties properties;
 
-	ConsoleSignInController(ClientKeys keys, ConsoleSessions sessions, ConsoleProperties properties) {
+	private final ConsoleSignInLimits limits;
+
+	ConsoleSignInController(ClientKeys keys, ConsoleSessions sessions, ConsoleProperties properties,
+			ConsoleSignInLimits limits) {
 		this.keys = keys;
 		this.sessions = sessions;
 		this.properties = properties;
+		this.limits = limits;
 	}
 
 	/** Who is signed in, the CSRF token, and when the sign-in ends at the latest. */
@@ -85,8 +89,10 @@ class ConsoleSignInController {
 
 	/**
 	 * Signs in with {@code {"key": "<ops key>"}}: 200 with the sign-in and its cookie;
-	 * 401 for a key the gateway does not know, 403 for a key without the ops role. A
-	 * caller that accepts no JSON answer is refused before anyone is signed in.
+	 * 401 for a key the gateway does not know, 403 for a key without the ops role; 429
+	 * without looking at the key when too many sign-ins failed lately
+	 * ({@link ConsoleSignInLimits}). A caller that accepts no JSON answer is refused
+	 * before anyone is signed in.
 	 */
 	@Operation(operationId = "consoleSignIn", summary = "Sign in to the ops console",
 			description = "Takes an ops client key in the body, never in a header or the query, and answers with "
@@ -94,12 +100,14 @@ class ConsoleSignInController {
 					+ "(HttpOnly, SameSite=Strict, Path=/ops, Secure over https), which then authenticates the "
 					+ "console's requests to the ops routes. The gateway keeps the key nowhere and stores only the "
 					+ "SHA-256 of the cookie's token. 401: the key matches no client (as does a header key sent "
-					+ "along); 403: its client has no ops role.")
+					+ "along); 403: its client has no ops role; 429: too many sign-ins failed lately from this "
+					+ "address (or from all of them), and the key was not looked at; `Retry-After` says when to "
+					+ "try again.")
 	@SecurityRequirements
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = ConsoleApiDocs.SignInRequest.class),
-					examples = @ExampleObject(name = "sign-in", summary = "The demo's ops key",
+					examples = @ExampleObject(name = "sign-in", summary = "An ops key",
 							value = ConsoleApiDocs.SIGN_IN_EXAMPLE)))
 	@ApiResponse(responseCode = "200", description = "Signed in.",
 			headers = @Header(name = HttpHeaders.SET_COOKIE,
@@ -111,7 +119,7 @@ class ConsoleSignInController {
 					examples = @ExampleObject(name = "signed-in", summary = "Signed in",
 							value = ConsoleApiDocs.SIGNED_IN_EXAMPLE)))
 	@ProblemResponses({ ProblemCode.VALIDATION_FAILED, ProblemCode.PAYLOAD_TOO_LARGE,
-			ProblemCode.UNSUPPORTED_MEDIA_TYPE })
+			ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.SIGN_IN_LIMIT_REACHED })
 	@PostMapping(path = "/sign-in", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<SignedIn> signIn(@RequestBody(required = false) byte @Nullable [] body, HttpServletRequest request) {
@@ -121,17 +129,19 @@ class ConsoleSignInController {
 		if (key == null) {
 			throw ProblemException.invalid("key", "is required");
 		}
+		ConsoleSignInLimits.Attempt attempt = this.limits.admit(request.getRemoteAddr());
 		KnownKey known = this.keys.findKey(key.strip());
 		if (known == null) {
-			log.info("Console sign-in refused: the key matches no client");
+			this.limits.failed(attempt, ConsoleSignInLimits.Failure.UNKNOWN_KEY);
 			throw new ProblemException(ProblemCode.UNAUTHENTICATED, "The key is not valid.");
 		}
 		if (!known.client().roles().contains(Role.OPS)) {
-			log.info("Console sign-in refused: client {} has no ops role", known.client().name());
+			this.limits.failed(attempt, ConsoleSignInLimits.Failure.NO_OPS_ROLE);
 			throw new ForbiddenException("The console is for ops staff: this key has no ops role.");
 		}
+		this.limits.succeeded(attempt);
 		ConsoleSessions.SignIn signIn = this.sessions.start(known);
-		log.info("Console sign-in by client {}", known.client().name());
+		log.info("Console sign-in by client {} from {}", known.client().name(), attempt.source());
 		return ResponseEntity.ok()
 			.header(HttpHeaders.SET_COOKIE, cookie(signIn.token(), request).toString())
 			.body(signedIn(signIn.session()));

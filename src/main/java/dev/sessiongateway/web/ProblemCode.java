@@ -16,6 +16,7 @@ public enum ProblemCode {
 	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Payload too large"),
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
 	UPSTREAM_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Upstream rate limited"),
+	SIGN_IN_LIMIT_REACHED(HttpStatus.TOO_MANY_REQUESTS, "Sign-in limit reached"),
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
 	UPSTREAM_REJECTED_CREDENTIALS(HttpStatus.BAD_GATEWAY, "Upstream rejected the gateway's credentials"),
 	UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "Upstream unavailable"),

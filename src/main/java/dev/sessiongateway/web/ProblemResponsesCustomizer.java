@@ -50,6 +50,9 @@ class ProblemResponsesCustomizer implements GlobalOperationComponentsCustomizer 
 			Map.entry(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "the body was not sent as application/json"),
 			Map.entry(ProblemCode.UPSTREAM_RATE_LIMITED,
 					"the provider rate-limited the gateway, or the gateway's own budget towards it is used up"),
+			Map.entry(ProblemCode.SIGN_IN_LIMIT_REACHED,
+					"too many sign-ins failed lately, from this address or from all of them; the key was not "
+							+ "looked at"),
 			Map.entry(ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, "the provider refused the gateway's own key"),
 			Map.entry(ProblemCode.UPSTREAM_UNAVAILABLE,
 					"the provider failed (5xx), could not be reached, broke the connection or sent a reply the "
@@ -60,7 +63,8 @@ class ProblemResponsesCustomizer implements GlobalOperationComponentsCustomizer 
 			Map.entry(ProblemCode.UPSTREAM_TIMEOUT, "the provider did not answer within its read timeout")));
 
 	private static final Set<ProblemCode> RETRY_AFTER = Set.of(ProblemCode.UPSTREAM_RATE_LIMITED,
-			ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.SESSION_ALREADY_ACTIVE);
+			ProblemCode.SIGN_IN_LIMIT_REACHED, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
+			ProblemCode.SESSION_ALREADY_ACTIVE);
 
 	private final SpecVersion specVersion;
 

@@ -1,14 +1,15 @@
 // What ops staff do to sessions from the console: force-end one (after a confirmation),
 // and export every session matching the filters as CSV.
 
-import { json, request } from './api.js';
+import { SignedOut, json, request } from './api.js';
 import { h } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
 /**
  * Asks before force-ending a session, then ends it: `after` runs once the gateway has
- * answered (to show the outcome), `failed` when the sign-in has ended meanwhile.
+ * answered (to show the outcome), `failed` when it could not end it (the sign-in has
+ * ended meanwhile, or the gateway refused or failed).
  */
 export function confirmForceEnd(session, { after, failed }) {
 	const dialog = $('confirm-end');
@@ -37,20 +38,24 @@ async function forceEnd(session, { after, failed }) {
 			? `End of session #${session.id} accepted: ${session.provider} has not confirmed yet, and the gateway keeps trying.`
 			: `Session #${session.id} is ${answer.body.status}.`);
 	} catch (error) {
+		failed(error);
 		if (error instanceof SignedOut) {
-			failed(error);
 			return;
 		}
-		toast(`Could not end session #${session.id}: ${error.message}`, 'error');
+	} finally {
+		// usable again whatever happened; a refresh that shows the outcome replaces it
+		if (button) {
+			button.disabled = false;
+		}
 	}
 	await after();
 }
 
-/** A short note in the corner, gone after a few seconds. */
+/** A short note in the corner, gone after a few seconds (an error after a few more). */
 export function toast(text, tone = '') {
 	const note = h('div', { class: `toast ${tone}` }, text);
 	$('toasts').append(note);
-	setTimeout(() => note.remove(), 8000);
+	setTimeout(() => note.remove(), tone === 'error' ? 15000 : 8000);
 }
 
 /** Downloads every session matching the filters (all pages) as the gateway's CSV. */

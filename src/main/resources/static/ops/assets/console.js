@@ -3,10 +3,10 @@
 // keeps the user's place (filters, page, open session, focus and scroll are kept, and the
 // place is in the address's fragment, so a reload comes back to it too).
 
-import { confirmForceEnd, exportCsv } from './actions.js';
+import { confirmForceEnd, exportCsv, toast } from './actions.js';
 import { ApiError, SignedOut, json, request, signIn, useCsrfToken } from './api.js';
 import { fill, h, localTime } from './dom.js';
-import { PRESETS, place, query, readFilterForm, readPlace, showFiltersInForm, writePlace } from './place.js';
+import { PRESETS, place, query, readFilterForm, readPlace, refreshEvery, showFiltersInForm, writePlace } from './place.js';
 import { STATUSES, renderBreakdowns, renderDetail, renderRows, renderTiles } from './views.js';
 
 const $ = (id) => document.getElementById(id);
@@ -14,6 +14,8 @@ const $ = (id) => document.getElementById(id);
 let timer = null;
 let refreshing = null;
 let queued = null;
+// whether every refresh asked for while one ran was automatic
+let queuedAutomatic = true;
 let lastPage = { items: [], nextCursor: null };
 
 function applyFilters(filters) {
@@ -44,12 +46,12 @@ function keepingPlace(render) {
 	}
 }
 
-async function loadDetail() {
+async function loadDetail(options) {
 	if (!place.open) {
 		return null;
 	}
 	try {
-		return (await json(`sessions/${place.open}`)).body;
+		return (await json(`sessions/${place.open}`, options)).body;
 	} catch (error) {
 		if (error instanceof ApiError && error.status === 404) {
 			return { missing: place.open };
@@ -58,22 +60,29 @@ async function loadDetail() {
 	}
 }
 
-/** Reads the counts, the page and the open session again, and shows them in place. */
-function refresh() {
+/**
+ * Reads the counts, the page and the open session again, and shows them in place. An
+ * `automatic` refresh (the page's own) does not count as use of the sign-in.
+ */
+function refresh({ automatic = false } = {}) {
 	if (refreshing) {
 		// one more once this one is done, so that what changed meanwhile is shown
+		queuedAutomatic = queuedAutomatic && automatic;
 		queued = queued || refreshing.then(() => {
+			const again = { automatic: queuedAutomatic };
 			queued = null;
-			return refresh();
+			queuedAutomatic = true;
+			return refresh(again);
 		});
 		return queued;
 	}
 	clearTimeout(timer);
 	$('sessions-table').setAttribute('aria-busy', 'true');
+	const options = { automatic };
 	refreshing = (async () => {
 		try {
-			const [stats, page, detail] = await Promise.all([json('sessions/stats'), json(`sessions?${query(true)}`),
-				loadDetail()]);
+			const [stats, page, detail] = await Promise.all([json('sessions/stats', options),
+				json(`sessions?${query(true)}`, options), loadDetail(options)]);
 			lastPage = page.body;
 			keepingPlace(() => {
 				showStats(stats.body);
@@ -106,13 +115,21 @@ function autoRefresh() {
 	if (busy) {
 		schedule();
 	} else {
-		refresh();
+		refresh({ automatic: true });
 	}
 }
 
-function failed(error) {
+/**
+ * Shows why something failed: the sign-in when it has ended; otherwise what failed, in a
+ * note for an action (`doing`), or in the banner for a refresh (until one succeeds).
+ */
+function failed(error, doing) {
 	if (error instanceof SignedOut) {
 		showSignIn('Your sign-in has ended. Sign in again to go on where you were.');
+		return;
+	}
+	if (doing) {
+		toast(`Could not ${doing}: ${error.message}`, 'error');
 		return;
 	}
 	const banner = $('banner');
@@ -171,7 +188,7 @@ function showDetail(session) {
 		return;
 	}
 	renderDetail($('detail-heading'), $('detail-body'), session, (shown) => confirmForceEnd(shown, {
-		failed,
+		failed: (error) => failed(error, `end session #${shown.id}`),
 		after: async () => {
 			await refresh();
 			$('detail-heading').focus();
@@ -187,7 +204,7 @@ async function openSession(id) {
 		showDetail(await loadDetail());
 		$('detail-heading').focus();
 	} catch (error) {
-		failed(error);
+		failed(error, `open session #${id}`);
 	}
 }
 
@@ -223,6 +240,8 @@ function signedIn(signIn) {
 	$('sign-in-error').textContent = '';
 	$('app-view').hidden = false;
 	showFiltersInForm();
+	// the address shows the place as the page reads it (an interval within its bounds)
+	writePlace();
 	refresh().then(() => {
 		if (!place.open) {
 			$('sessions-heading').focus();
@@ -259,7 +278,7 @@ async function signOut() {
 		await request('console/sign-out', { method: 'POST' });
 	} catch (error) {
 		if (!(error instanceof SignedOut)) {
-			failed(error);
+			failed(error, 'sign out');
 			return;
 		}
 	}
@@ -299,7 +318,7 @@ function wire() {
 	$('sign-out').addEventListener('click', signOut);
 	$('refresh-now').addEventListener('click', () => refresh());
 	$('refresh-every').addEventListener('change', (event) => {
-		place.refresh = Number(event.target.value);
+		place.refresh = refreshEvery(event.target.value);
 		writePlace();
 		schedule();
 	});
@@ -309,7 +328,9 @@ function wire() {
 		applyFilters(readFilterForm());
 	});
 	$('reset-filters').addEventListener('click', () => applyFilters({ status: [] }));
-	$('export-csv').addEventListener('click', () => exportCsv(query(false), { failed }));
+	$('export-csv').addEventListener('click', () => exportCsv(query(false), {
+		failed: (error) => failed(error, 'export the sessions'),
+	}));
 	for (const chip of document.querySelectorAll('[data-preset]')) {
 		chip.addEventListener('click', () => applyFilters(PRESETS[chip.dataset.preset]()));
 	}
@@ -328,7 +349,7 @@ function wire() {
 	document.addEventListener('keydown', onKey);
 	document.addEventListener('visibilitychange', () => {
 		if (!document.hidden && !$('app-view').hidden) {
-			refresh();
+			refresh({ automatic: true });
 		}
 	});
 }

@@ -2,7 +2,7 @@
 // before it) and the open session, kept in the address's fragment so that a reload or a shared
 // link comes back to the same place; and the filter form that shows and edits them.
 
-import { fromLocalInput, toLocalInput } from './dom.js';
+import { fromLocalInput, h, toLocalInput } from './dom.js';
 import { LIVE, STATUSES } from './views.js';
 
 const $ = (id) => document.getElementById(id);
@@ -14,6 +14,22 @@ const FILTERS = ['provider', 'scope', 'client', 'sessionId', 'createdAfter', 'cr
 
 /** The first page in the trail of pages before this one (it has no cursor; cursors never hold a ~). */
 const FIRST = '~';
+
+/** The automatic refresh: every 10 s unless the address says otherwise, within these bounds (0: off). */
+const REFRESH = { every: 10, least: 5, most: 3600 };
+
+/**
+ * The seconds between automatic refreshes that a value from the address or the choice
+ * asks for: 0 (or less) is off, anything else within the bounds, so that no link can make
+ * the page poll back to back.
+ */
+export function refreshEvery(value) {
+	const seconds = Number(value);
+	if (value === null || value === '' || !Number.isFinite(seconds)) {
+		return REFRESH.every;
+	}
+	return seconds <= 0 ? 0 : Math.min(REFRESH.most, Math.max(REFRESH.least, Math.round(seconds)));
+}
 
 /** Reads the place from the address. */
 export function readPlace() {
@@ -29,7 +45,7 @@ export function readPlace() {
 	place.cursor = params.get('cursor') || null;
 	place.trail = params.get('trail') ? params.get('trail').split(',').map((c) => (c === FIRST ? null : c)) : [];
 	place.open = Number(params.get('open')) || null;
-	place.refresh = params.has('refresh') ? Number(params.get('refresh')) : 10;
+	place.refresh = refreshEvery(params.get('refresh'));
 }
 
 /** Writes the place to the address (replacing it: paging is not browser history). */
@@ -76,7 +92,12 @@ export function showFiltersInForm() {
 		box.checked = (place.filters.status || []).includes(box.value);
 	}
 	$('f-limit').value = String(place.limit);
-	$('refresh-every').value = String(place.refresh);
+	const every = $('refresh-every');
+	if (![...every.options].some((option) => option.value === String(place.refresh))) {
+		// an interval from the address that the choices do not offer
+		every.append(h('option', { value: String(place.refresh) }, `${place.refresh} s`));
+	}
+	every.value = String(place.refresh);
 }
 
 /** The filters as the form has them (applied or not). */

@@ -1,5 +1,9 @@
 package dev.sessiongateway.ops;
 
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -52,6 +56,58 @@ class ConsoleRefreshBrowserTests extends ConsoleBrowserTestSupport {
 		waitForRows();
 		assertThat(browser.byId("page-info").getText()).startsWith("Page 2");
 		assertThat(listedSessionIds()).isEqualTo(page);
+	}
+
+	@Test
+	void anAddressCannotMakeThePagePollBackToBack() throws Exception {
+		browser.open(console() + "#refresh=0.01");
+		// the page is open already: only its address changed
+		browser.driver().navigate().refresh();
+		signIn("test-ops-key");
+		browser.shown("#app-view");
+		waitForRows();
+		browser.script("""
+				window.reads = 0;
+				const original = window.fetch;
+				window.fetch = (...args) => {
+					window.reads++;
+					return original(...args);
+				};""");
+
+		Thread.sleep(3000);
+
+		assertThat(browser.script("return window.reads")).isEqualTo(0L);
+		assertThat(browser.driver().getCurrentUrl()).contains("refresh=5").doesNotContain("0.01");
+		assertThat(browser.byId("refresh-every").getDomProperty("value")).isEqualTo("5");
+		browser.until((driver) -> (Long) browser.script("return window.reads") > 0);
+	}
+
+	@Test
+	void theAutomaticRefreshDoesNotKeepTheSignInAliveButUseDoes() throws Exception {
+		signInAsOps();
+		new Select(browser.byId("refresh-every")).selectByValue("5");
+		Instant soon = Instant.now().plus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.MICROS);
+		this.jdbc.update("update console_session set idle_until = ?", Timestamp.from(soon));
+		String updated = browser.byId("refreshed").getText();
+
+		browser.until((driver) -> !updated.equals(browser.byId("refreshed").getText()));
+
+		assertThat(idleUntil()).isEqualTo(soon);
+		String again = browser.byId("refreshed").getText();
+		Thread.sleep(1100);
+		browser.byId("refresh-now").click();
+		browser.until((driver) -> !again.equals(browser.byId("refreshed").getText()));
+		assertThat(idleUntil()).isAfter(Instant.now().plus(Duration.ofMinutes(29)));
+
+		this.jdbc.update("update console_session set idle_until = ?",
+				Timestamp.from(Instant.now().plus(Duration.ofSeconds(2))));
+		browser.shown("#sign-in-view");
+		assertThat(browser.byId("sign-in-notice").getText()).contains("Your sign-in has ended");
+	}
+
+	private Instant idleUntil() {
+		return this.jdbc.queryForObject("select idle_until from console_session",
+				(rs, n) -> rs.getTimestamp(1).toInstant());
 	}
 
 	@Test

@@ -8,13 +8,20 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.sessiongateway.GatewayTestSupport;
 
@@ -28,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * token that every state-changing request must carry, sign-ins kept in the database and
  * ended there, and header keys working as before.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ConsoleSignInTests extends GatewayTestSupport {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
@@ -35,6 +43,9 @@ class ConsoleSignInTests extends GatewayTestSupport {
 	/** A browser's sign-in: the cookie's token and the CSRF token the page was given. */
 	record Browser(String token, String csrfToken, HttpResponse<String> answer) {
 	}
+
+	@Autowired
+	ConsoleSignInLimits limits;
 
 	@BeforeEach
 	void noSignIns() {
@@ -58,6 +69,14 @@ class ConsoleSignInTests extends GatewayTestSupport {
 
 	private HttpResponse<String> signInAnswer(String key) {
 		return call("POST", "/ops/console/sign-in", Map.of("Content-Type", "application/json"),
+				"{\"key\":\"" + key + "\"}");
+	}
+
+	/**
+	 * A sign-in from this client address, as a proxy in front of the gateway names it.
+	 */
+	private HttpResponse<String> signInAnswer(String key, String from) {
+		return call("POST", "/ops/console/sign-in", Map.of("Content-Type", "application/json", "X-Forwarded-For", from),
 				"{\"key\":\"" + key + "\"}");
 	}
 
@@ -182,6 +201,64 @@ class ConsoleSignInTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void aBurstOfWrongKeysIsRefusedPastTheLimitWhileAnotherAddressSignsIn() {
+		List<Integer> statuses = new ArrayList<>();
+		HttpResponse<String> refused = null;
+		for (int i = 0; i < 40; i++) {
+			HttpResponse<String> answer = signInAnswer("guess-" + i, "203.0.113.7");
+			statuses.add(answer.statusCode());
+			if (answer.statusCode() == 429) {
+				refused = answer;
+			}
+		}
+
+		// gateway.console.sign-in-limit.per-source: 10 a minute
+		assertThat(statuses.subList(0, 10)).containsOnly(401);
+		assertThat(statuses.stream().filter((status) -> status == 429).count()).isGreaterThanOrEqualTo(28);
+		assertThat(refused).isNotNull();
+		assertProblem(refused, 429, "SIGN_IN_LIMIT_REACHED");
+		assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+		assertProblem(signInAnswer(OPS_KEY, "203.0.113.7"), 429, "SIGN_IN_LIMIT_REACHED");
+		assertThat(this.jdbc.queryForObject("select count(*) from console_session", Long.class)).isZero();
+		HttpResponse<String> elsewhere = signInAnswer(OPS_KEY, "198.51.100.23");
+		assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(200);
+	}
+
+	@Test
+	void successfulSignInsDoNotUseTheAllowance() {
+		for (int i = 0; i < 25; i++) {
+			assertThat(signInAnswer(OPS_KEY, "192.0.2.61").statusCode()).isEqualTo(200);
+		}
+
+		assertProblem(signInAnswer("a-wrong-key", "192.0.2.61"), 401, "UNAUTHENTICATED");
+	}
+
+	@Test
+	void failedSignInsAreLoggedOncePerAddressWithTheirCountNotOncePerAttempt(CapturedOutput output) {
+		for (int i = 0; i < 30; i++) {
+			signInAnswer("guess-" + i, "203.0.113.44");
+		}
+		signInAnswer(SERVICE_KEY, "203.0.113.45");
+
+		this.limits.report();
+
+		List<String> lines = output.getAll()
+			.lines()
+			.filter((line) -> line.contains("sign-in") || line.contains("203.0.113.4"))
+			.toList();
+		assertThat(lines).filteredOn((line) -> line.contains("203.0.113.44"))
+			.singleElement()
+			.satisfies((line) -> assertThat(line).contains(" WARN ")
+				.contains("Console sign-ins refused from 203.0.113.44 in the last 60 s: 30 (10 with a key that "
+						+ "matches no client, 20 over the limit)"));
+		assertThat(lines).filteredOn((line) -> line.contains("203.0.113.45"))
+			.singleElement()
+			.satisfies(
+					(line) -> assertThat(line).contains(" INFO ").contains(": 1 (1 with a key without the ops role)"));
+		assertThat(output.getAll()).doesNotContain("Console sign-in refused").doesNotContain(SERVICE_KEY);
+	}
+
+	@Test
 	void theKeyIsTakenOnlyFromAJsonBody() {
 		String form = "key=" + OPS_KEY;
 		HttpResponse<String> formPost = call("POST", "/ops/console/sign-in",
@@ -234,6 +311,58 @@ class ConsoleSignInTests extends GatewayTestSupport {
 		Instant capped = this.jdbc.queryForObject("select idle_until from console_session",
 				(rs, n) -> rs.getTimestamp(1).toInstant());
 		assertThat(capped).isEqualTo(end);
+	}
+
+	@Test
+	void theConsolesOwnRefreshesDoNotMoveTheIdleTimeoutOnButUseDoes() {
+		Browser browser = signIn();
+		long id = seedActive("pathors", "proj-a", "s-1", "orders-service");
+		Instant soon = Instant.now().plus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.MICROS);
+		this.jdbc.update("update console_session set idle_until = ?", Timestamp.from(soon));
+		Map<String, String> automatic = Map.of("Cookie", "gateway_console=" + browser.token(), "X-Console-Refresh",
+				"auto");
+
+		for (String path : new String[] { "/ops/sessions", "/ops/sessions/stats", "/ops/sessions/" + id,
+				"/ops/console/session" }) {
+			assertThat(call("GET", path, automatic, null).statusCode()).as(path).isEqualTo(200);
+		}
+
+		assertThat(idleUntil()).isEqualTo(soon);
+		assertThat(withCookie("GET", "/ops/sessions", browser, null).statusCode()).isEqualTo(200);
+		assertThat(idleUntil()).isAfter(Instant.now().plus(Duration.ofMinutes(29)));
+	}
+
+	@Test
+	void aChangeMarkedAsTheConsolesOwnRefreshIsStillUse() {
+		Browser browser = signIn();
+		Instant soon = Instant.now().plus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.MICROS);
+		this.jdbc.update("update console_session set idle_until = ?", Timestamp.from(soon));
+
+		HttpResponse<String> refused = call("POST", "/ops/sessions/999999/end", Map.of("Cookie",
+				"gateway_console=" + browser.token(), "X-CSRF-Token", browser.csrfToken(), "X-Console-Refresh", "auto"),
+				null);
+
+		assertProblem(refused, 404, "NOT_FOUND");
+		assertThat(idleUntil()).isAfter(Instant.now().plus(Duration.ofMinutes(29)));
+	}
+
+	@Test
+	void aSignInLeftToTheConsolesOwnRefreshesEndsAtItsIdleTimeout() throws InterruptedException {
+		Browser browser = signIn();
+		Instant idle = Instant.now().plusSeconds(1);
+		this.jdbc.update("update console_session set idle_until = ?", Timestamp.from(idle));
+		Map<String, String> automatic = Map.of("Cookie", "gateway_console=" + browser.token(), "X-Console-Refresh",
+				"auto");
+		assertThat(call("GET", "/ops/sessions", automatic, null).statusCode()).isEqualTo(200);
+
+		Thread.sleep(Math.max(0, Duration.between(Instant.now(), idle).toMillis()) + 100);
+
+		assertProblem(call("GET", "/ops/sessions", automatic, null), 401, "UNAUTHENTICATED");
+	}
+
+	private Instant idleUntil() {
+		return this.jdbc.queryForObject("select idle_until from console_session",
+				(rs, n) -> rs.getTimestamp(1).toInstant());
 	}
 
 	@Test
