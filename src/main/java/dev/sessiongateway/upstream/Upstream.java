@@ -99,6 +99,15 @@ public final class Upstream implements AutoCloseable {
 	public UpstreamResponse exchange(String operation, HttpMethod method, String uriTemplate,
 			Consumer<HttpHeaders> headers, byte @Nullable [] body, Object... uriVariables) {
 		UpstreamMeters.Operation meters = this.meters.operation(operation);
+		for (Object variable : uriVariables) {
+			if (".".equals(variable) || "..".equals(variable)) {
+				// a row recorded before ids were checked: nothing is sent, and a human
+				// sees the failure on the row
+				meters.failed(UpstreamException.Kind.NOT_SENT, System.nanoTime());
+				throw new UpstreamException(UpstreamException.Kind.NOT_SENT, "The gateway does not send "
+						+ this.settings.name() + " a path segment that would change its path (\"" + variable + "\").");
+			}
+		}
 		long wait = takeFromBudget();
 		if (wait > 0) {
 			this.meters.limited();

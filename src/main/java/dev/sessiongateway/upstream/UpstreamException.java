@@ -52,7 +52,12 @@ public class UpstreamException extends ProblemException {
 		 */
 		LOCAL_LIMIT(ProblemCode.UPSTREAM_RATE_LIMITED, false),
 		/** The provider kept failing, so the gateway does not call it for a while. */
-		CIRCUIT_OPEN(ProblemCode.CIRCUIT_OPEN, false);
+		CIRCUIT_OPEN(ProblemCode.CIRCUIT_OPEN, false),
+		/**
+		 * The gateway did not send the request: a path segment of it ({@code .} or
+		 * {@code ..}) would have changed the provider's path.
+		 */
+		NOT_SENT(ProblemCode.UPSTREAM_UNAVAILABLE, false);
 
 		private final ProblemCode code;
 
@@ -87,7 +92,7 @@ public class UpstreamException extends ProblemException {
 	boolean isProviderFailure() {
 		return switch (this.kind) {
 			case UNAVAILABLE, SERVER_ERROR, UNREACHABLE, RESET, MALFORMED, TIMED_OUT -> true;
-			case REJECTED_CREDENTIALS, RATE_LIMITED, LOCAL_LIMIT, CIRCUIT_OPEN -> false;
+			case REJECTED_CREDENTIALS, RATE_LIMITED, LOCAL_LIMIT, CIRCUIT_OPEN, NOT_SENT -> false;
 		};
 	}
 

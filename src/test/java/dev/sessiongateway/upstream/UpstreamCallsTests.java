@@ -289,4 +289,19 @@ class UpstreamCallsTests {
 		assertThat(this.meters.find("gateway.upstream.calls").tags("outcome", "local_limit").timer()).isNull();
 	}
 
+	@Test
+	void aPathSegmentThatWouldChangeTheProvidersPathIsNeverSent() {
+		for (String segment : List.of(".", "..")) {
+			assertThatExceptionOfType(UpstreamException.class)
+				.isThrownBy(() -> this.upstream.exchange("get", HttpMethod.GET,
+						"/v1/projects/{projectId}/sessions/{sessionId}", this.auth, null, "p", segment))
+				.satisfies((ex) -> {
+					assertThat(ex.kind()).isEqualTo(UpstreamException.Kind.NOT_SENT);
+					assertThat(ex.isUncertain()).isFalse();
+				});
+		}
+		assertThat(this.server.getAllServeEvents()).isEmpty();
+		assertThat(this.meters.get("gateway.upstream.calls").tag("outcome", "not_sent").timer().count()).isEqualTo(2);
+	}
+
 }
