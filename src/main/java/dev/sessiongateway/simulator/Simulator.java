@@ -5,11 +5,12 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What both simulators share: a JDK {@link HttpServer} on 127.0.0.1 with virtual threads,
- * percent-decoded path segments, a request log and JSON replies. A simulator answers each
- * request in {@link #handle} and forgets its own state in {@link #forget}.
+ * percent-decoded path segments, a request log (the latest {@value #LOG_LIMIT} requests)
+ * and JSON replies. A simulator answers each request in {@link #handle} and forgets its
+ * own state in {@link #forget}.
  *
  * @param <S> the simulator itself, so that {@link #start()} returns it
  */
@@ -32,11 +34,14 @@ public abstract class Simulator<S extends Simulator<S>> implements AutoCloseable
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/** How many requests the log keeps: a simulator may serve a demo for days. */
+	static final int LOG_LIMIT = 1000;
+
 	private final int requestedPort;
 
 	private final AtomicInteger requestCount = new AtomicInteger();
 
-	private final List<String> requestLog = new CopyOnWriteArrayList<>();
+	private final Deque<String> requestLog = new ArrayDeque<>();
 
 	private volatile @Nullable String lastRequestBody;
 
@@ -111,7 +116,9 @@ public abstract class Simulator<S extends Simulator<S>> implements AutoCloseable
 	public void reset() {
 		forget();
 		this.requestCount.set(0);
-		this.requestLog.clear();
+		synchronized (this.requestLog) {
+			this.requestLog.clear();
+		}
 		this.lastRequestBody = null;
 	}
 
@@ -119,9 +126,14 @@ public abstract class Simulator<S extends Simulator<S>> implements AutoCloseable
 		return this.requestCount.get();
 	}
 
-	/** Every request received since the last reset, as {@code "METHOD rawPath"}. */
+	/**
+	 * The requests received since the last reset, as {@code "METHOD rawPath"}, the latest
+	 * {@value #LOG_LIMIT} of them.
+	 */
 	public List<String> requestLog() {
-		return List.copyOf(this.requestLog);
+		synchronized (this.requestLog) {
+			return List.copyOf(this.requestLog);
+		}
 	}
 
 	/** The body of the most recent request (empty string when it had none). */
@@ -135,7 +147,12 @@ public abstract class Simulator<S extends Simulator<S>> implements AutoCloseable
 			String rawPath = exchange.getRequestURI().getRawPath();
 			String method = exchange.getRequestMethod();
 			this.requestCount.incrementAndGet();
-			this.requestLog.add(method + " " + rawPath);
+			synchronized (this.requestLog) {
+				this.requestLog.addLast(method + " " + rawPath);
+				if (this.requestLog.size() > LOG_LIMIT) {
+					this.requestLog.removeFirst();
+				}
+			}
 			this.lastRequestBody = new String(body, StandardCharsets.UTF_8);
 			Reply reply;
 			try {

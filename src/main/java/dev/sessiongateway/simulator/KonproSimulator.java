@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -18,13 +19,24 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An in-memory Konpro widget session API as PROVIDERS.md describes it: an
- * {@code x-api-key} header, provider-chosen session ids that expire on their own, and a
- * delete that is immediate and permanent. Test code only.
+ * An in-memory Konpro widget session API, as Konpro documents it: the account key as
+ * {@code x-api-key} (anything else is 401 {@code INVALID_API_KEY}), a create
+ * ({@code POST /v1/widget/sessions} with {@code agentic_avatar_id}) that picks the
+ * session id and answers it inside {@code data} with a token and an expiry (one hour
+ * unless set otherwise), a read ({@code GET /v1/widget/sessions/{sessionId}}, status
+ * {@code active} or {@code expired}), and a delete that is immediate and permanent (404
+ * {@code RESOURCE_NOT_FOUND} after). Errors come as
+ * {@code {"error":{"code","message"},"request_id"}}. Sessions live in memory until
+ * deleted, or until a day past their expiry, or until the process stops.
  */
 public final class KonproSimulator extends Simulator<KonproSimulator> {
 
 	private static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
+
+	/** How long an expired session is still known (and read as {@code expired}). */
+	private static final Duration KEPT_AFTER_EXPIRY = Duration.ofDays(1);
+
+	private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
 
 	private final String expectedApiKey;
 
@@ -33,6 +45,8 @@ public final class KonproSimulator extends Simulator<KonproSimulator> {
 	private volatile Duration sessionLifetime;
 
 	private volatile @Nullable String lastCreateResponseBody;
+
+	private final AtomicReference<Instant> nextPurge = new AtomicReference<>(Instant.EPOCH);
 
 	public KonproSimulator(int port, String expectedApiKey) {
 		this(port, expectedApiKey, DEFAULT_LIFETIME);
@@ -81,7 +95,7 @@ public final class KonproSimulator extends Simulator<KonproSimulator> {
 	}
 
 	/**
-	 * Sessions not deleted, expired ones included.
+	 * Sessions not deleted, expired ones included (until a day past their expiry).
 	 */
 	public Set<String> sessionIds() {
 		return Set.copyOf(this.sessions.keySet());
@@ -122,6 +136,7 @@ public final class KonproSimulator extends Simulator<KonproSimulator> {
 			return error(400, "VALIDATION_ERROR", "agentic_avatar_id is required");
 		}
 		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+		forgetLongExpired(now);
 		Duration lifetime = this.sessionLifetime;
 		String sessionId = randomId("ws_", 12);
 		StoredSession session = new StoredSession(avatar.stringValue(), now, now.plus(lifetime));
@@ -142,6 +157,19 @@ public final class KonproSimulator extends Simulator<KonproSimulator> {
 		byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reply);
 		this.lastCreateResponseBody = new String(bytes, StandardCharsets.UTF_8);
 		return new Reply(200, bytes, Map.of());
+	}
+
+	/**
+	 * Forgets the sessions that expired more than a day ago, at most once a minute, so
+	 * that a simulator serving a demo for days does not keep every session it made.
+	 */
+	private void forgetLongExpired(Instant now) {
+		Instant due = this.nextPurge.get();
+		if (now.isBefore(due) || !this.nextPurge.compareAndSet(due, now.plus(PURGE_INTERVAL))) {
+			return;
+		}
+		Instant cutoff = now.minus(KEPT_AFTER_EXPIRY);
+		this.sessions.values().removeIf((session) -> session.expiresAt().isBefore(cutoff));
 	}
 
 	private Reply get(String sessionId) {

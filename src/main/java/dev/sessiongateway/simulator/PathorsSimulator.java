@@ -13,9 +13,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An in-memory Pathors v1 session API as PROVIDERS.md describes it: a Bearer developer
- * key, caller-chosen session ids per project, end by DELETE with a JSON body, and the
- * legacy paths switched off. Test code only.
+ * An in-memory Pathors v1 session API, as Pathors documents it: a developer key as
+ * {@code Authorization: Bearer dk_...} (anything else is 401), caller-chosen session ids
+ * per project ({@code POST /v1/projects/{projectId}/sessions} with {@code session_id},
+ * 201; a live id again is 409), a read by id ({@code GET .../sessions/{sessionId}}, 404
+ * once gone), an end by {@code DELETE .../sessions} with the id in a JSON body (200
+ * whether or not the session was live), {@code POST .../sessions/terminate}, and the
+ * legacy {@code /project/{id}/integration/api/...} paths switched off (404). Errors come
+ * as {@code {"error":{"message"}}}, or flat {@code {"error":"..."}} when the
+ * {@code session_id} is missing, as Pathors answers both ways. Sessions live in memory,
+ * until ended or until the process stops.
  */
 public final class PathorsSimulator extends Simulator<PathorsSimulator> {
 
