@@ -5,14 +5,16 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * Keeps the package arrows pointing one way: features use tracking, tracking knows no
- * provider and no HTTP, and the web package knows no feature (it maps the ledger's
- * exceptions).
+ * provider and no HTTP, the web package knows no feature (it maps the ledger's
+ * exceptions), and the simulators stand apart, reached through settings alone.
  */
 class ArchitectureTests {
 
@@ -98,6 +100,24 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("..pathors..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void theSimulatorsKnowNothingOfTheGatewayAndOnlyItsLauncherKnowsThem() {
+		noClasses().that()
+			.resideInAPackage("dev.sessiongateway.simulator..")
+			.should()
+			.dependOnClassesThat(resideInAPackage("dev.sessiongateway..")
+				.and(resideOutsideOfPackage("dev.sessiongateway.simulator..")))
+			.check(CLASSES);
+		noClasses().that()
+			.resideOutsideOfPackage("dev.sessiongateway.simulator..")
+			.and()
+			.doNotHaveFullyQualifiedName(SessionGatewayApplication.class.getName())
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.sessiongateway.simulator..")
 			.check(CLASSES);
 	}
 

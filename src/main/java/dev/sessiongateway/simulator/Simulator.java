@@ -23,10 +23,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What both simulators share: a JDK {@link HttpServer} on 127.0.0.1 with virtual threads,
- * percent-decoded path segments, a request log (the latest {@value #LOG_LIMIT} requests)
- * and JSON replies. A simulator answers each request in {@link #handle} and forgets its
- * own state in {@link #forget}.
+ * What both simulators share: percent-decoded path segments, a request log (the latest
+ * {@value #LOG_LIMIT} requests) and JSON replies, served either by a JDK
+ * {@link HttpServer} of its own on 127.0.0.1 with virtual threads ({@link #start()}), or
+ * under a path of a server it shares with the other simulator ({@link Simulators}). A
+ * simulator answers each request in {@link #handle} and forgets its own state in
+ * {@link #forget}.
  *
  * @param <S> the simulator itself, so that {@link #start()} returns it
  */
@@ -127,8 +129,8 @@ public abstract class Simulator<S extends Simulator<S>> implements AutoCloseable
 	}
 
 	/**
-	 * The requests received since the last reset, as {@code "METHOD rawPath"}, the latest
-	 * {@value #LOG_LIMIT} of them.
+	 * The requests received since the last reset, as {@code "METHOD rawPath"} (the path
+	 * below the simulator's own), the latest {@value #LOG_LIMIT} of them.
 	 */
 	public List<String> requestLog() {
 		synchronized (this.requestLog) {
@@ -141,10 +143,14 @@ public abstract class Simulator<S extends Simulator<S>> implements AutoCloseable
 		return this.lastRequestBody;
 	}
 
-	private void exchange(HttpExchange exchange) throws IOException {
+	/**
+	 * Answers one exchange of the server's context this simulator is mounted at; the path
+	 * it sees is the part below that context's path.
+	 */
+	void exchange(HttpExchange exchange) throws IOException {
 		try (exchange) {
 			byte[] body = exchange.getRequestBody().readAllBytes();
-			String rawPath = exchange.getRequestURI().getRawPath();
+			String rawPath = below(exchange.getHttpContext().getPath(), exchange.getRequestURI().getRawPath());
 			String method = exchange.getRequestMethod();
 			this.requestCount.incrementAndGet();
 			synchronized (this.requestLog) {
@@ -167,6 +173,19 @@ public abstract class Simulator<S extends Simulator<S>> implements AutoCloseable
 			exchange.sendResponseHeaders(reply.status(), (reply.body().length > 0) ? reply.body().length : -1);
 			exchange.getResponseBody().write(reply.body());
 		}
+	}
+
+	/**
+	 * The raw path below a context path ({@code /pathors/} and {@code /pathors/v1/x} give
+	 * {@code /v1/x}); the whole raw path under the root context, or when it does not
+	 * start with the context path as it is (a percent-encoded context path).
+	 */
+	static String below(String contextPath, String rawPath) {
+		String context = contextPath.endsWith("/") ? contextPath.substring(0, contextPath.length() - 1) : contextPath;
+		if (context.isEmpty() || !rawPath.startsWith(context + "/")) {
+			return rawPath;
+		}
+		return rawPath.substring(context.length());
 	}
 
 	/**

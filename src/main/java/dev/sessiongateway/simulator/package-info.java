@@ -1,6 +1,8 @@
 /**
- * Stateful in-memory simulators of the Pathors and Konpro session APIs, for the demo and
- * the tests, in the main code so that the jar can serve them too.
+ * Simulated Pathors and Konpro session APIs in memory, and the switch
+ * ({@code gateway.simulators.enabled}) that runs the gateway against them with demo keys:
+ * for the demo, for trying the jar, the image or the compose file without real keys, and
+ * for tests. Knows nothing of the gateway.
  */
 @NullMarked
 package dev.sessiongateway.simulator;
