@@ -26,8 +26,6 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
-import dev.sessiongateway.simulator.KonproSimulator;
-import dev.sessiongateway.simulator.PathorsSimulator;
 import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.ProblemCode;
 
@@ -302,13 +300,9 @@ class ApiDocsTests extends GatewayTestSupport {
 
 	@Test
 	void theDemosDescriptionShowsItsOpsKeyAsTheSignInExample() {
-		try (PathorsSimulator pathors = new PathorsSimulator(0, "dk_demo_not_a_real_key").start();
-				KonproSimulator konpro = new KonproSimulator(0, "demo-konpro-not-a-real-key").start();
-				ConfigurableApplicationContext demo = new SpringApplicationBuilder(SessionGatewayApplication.class)
-					.profiles("demo")
-					.run("--PORT=0", "--gateway.pathors.base-url=" + pathors.baseUrl(),
-							"--gateway.konpro.base-url=" + konpro.baseUrl(),
-							"--spring.datasource.url=jdbc:h2:mem:demo-docs;DB_CLOSE_DELAY=-1")) {
+		try (ConfigurableApplicationContext demo = new SpringApplicationBuilder(SessionGatewayApplication.class)
+			.profiles("demo")
+			.run("--PORT=0", "--spring.datasource.url=jdbc:h2:mem:demo-docs;DB_CLOSE_DELAY=-1")) {
 			int port = ((WebServerApplicationContext) demo).getWebServer().getPort();
 			JsonNode document = JSON.readTree(send(port, "GET", "/v3/api-docs", null, null, null).body());
 

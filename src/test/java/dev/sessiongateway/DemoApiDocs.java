@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Profile;
 /**
  * The demo's API description shows the demo's ops key as the console sign-in's example,
  * so that Swagger UI's "Try it out" signs in as it is. Test code, demo profile only: the
- * jar carries no demo key.
+ * jar's description shows no key, with the switch to simulated providers or without.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("demo")

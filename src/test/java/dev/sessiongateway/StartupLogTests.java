@@ -13,9 +13,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.sessiongateway.simulator.KonproSimulator;
-import dev.sessiongateway.simulator.PathorsSimulator;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,12 +43,9 @@ class StartupLogTests {
 
 	@Test
 	void theDemoStartsWithoutAWarning(CapturedOutput output) {
-		try (PathorsSimulator pathors = new PathorsSimulator(0, "dk_demo_not_a_real_key").start();
-				KonproSimulator konpro = new KonproSimulator(0, "demo-konpro-not-a-real-key").start();
-				ConfigurableApplicationContext context = new SpringApplicationBuilder(SessionGatewayApplication.class)
-					.profiles("demo")
-					.run("--PORT=0", "--gateway.pathors.base-url=" + pathors.baseUrl(),
-							"--gateway.konpro.base-url=" + konpro.baseUrl())) {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SessionGatewayApplication.class)
+			.profiles("demo")
+			.run("--PORT=0")) {
 			assertThat(context.isRunning()).isTrue();
 			assertThat(warnings(output)).isEmpty();
 		}

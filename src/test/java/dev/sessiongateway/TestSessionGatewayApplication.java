@@ -1,18 +1,18 @@
 package dev.sessiongateway;
 
-import java.util.ArrayList;
-import java.util.List;
+import sun.misc.Signal;
 
 import org.springframework.boot.SpringApplication;
 
-import dev.sessiongateway.simulator.KonproSimulator;
-import dev.sessiongateway.simulator.PathorsSimulator;
-
 /**
- * The demo ({@code ./mvnw spring-boot:test-run}): the gateway with simulated Pathors and
- * Konpro on local ports, an in-memory database and the demo callers
- * {@code demo-service-key} and {@code demo-ops-key}. Test code only: none of it ships in
- * the jar.
+ * The demo ({@code ./mvnw spring-boot:test-run}): the gateway against its simulated
+ * providers ({@code gateway.simulators.enabled}, with the demo callers
+ * {@code demo-service-key} and {@code demo-ops-key}) on an in-memory database, as
+ * {@code application-demo.yml} sets it.
+ * <p>
+ * Stopped with SIGTERM, as with Ctrl-C, it closes and ends with status 0: the JVM's own
+ * status for SIGTERM (143) is what {@code spring-boot:test-run} reports as a
+ * {@code BUILD FAILURE}, while it takes 0 and Ctrl-C's 130 for a clean stop.
  */
 public final class TestSessionGatewayApplication {
 
@@ -20,14 +20,8 @@ public final class TestSessionGatewayApplication {
 	}
 
 	public static void main(String[] args) {
-		PathorsSimulator pathors = new PathorsSimulator(0, "dk_demo_not_a_real_key").start();
-		KonproSimulator konpro = new KonproSimulator(0, "demo-konpro-not-a-real-key").start();
-		List<String> arguments = new ArrayList<>(List.of(args));
-		arguments.add("--gateway.pathors.base-url=" + pathors.baseUrl());
-		arguments.add("--gateway.konpro.base-url=" + konpro.baseUrl());
-		SpringApplication.from(SessionGatewayApplication::main)
-			.withAdditionalProfiles("demo")
-			.run(arguments.toArray(String[]::new));
+		Signal.handle(new Signal("TERM"), (signal) -> System.exit(0));
+		SpringApplication.from(SessionGatewayApplication::main).withAdditionalProfiles("demo").run(args);
 	}
 
 }
