@@ -1,5 +1,8 @@
 # A small, non-root image of the gateway on a Java 25 runtime, started from an AOT cache.
 # Build: docker build -t session-gateway .
+# Try it against simulated providers, with demo keys and callers (README.md):
+#   docker run --rm -p 8080:8080 -e GATEWAY_SIMULATORS_ENABLED=true session-gateway
+# The same image serves the simulators alone (docker-compose.yml): docker run session-gateway simulators
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY .mvn .mvn
@@ -23,11 +26,9 @@ COPY --from=build /extracted/application/ ./
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 # A training run: the gateway starts once, and the JVM keeps the classes it loaded and
 # linked, with their profiles, in an AOT cache that every start maps (JDK 25, JEPs 483,
-# 514 and 515), which halves the time to ready. The keys and client are stand-ins for this
-# run alone, and the database it made is removed.
-RUN env GATEWAY_PATHORS_API_KEY=dk_training_stand_in_not_a_key GATEWAY_KONPRO_API_KEY=training-stand-in-not-a-key \
-    GATEWAY_CLIENTS_0_NAME=training GATEWAY_CLIENTS_0_ROLES=ops \
-    GATEWAY_CLIENTS_0_KEY_SHA256=0000000000000000000000000000000000000000000000000000000000000000 \
+# 514 and 515), which halves the time to ready. It runs against the simulated providers,
+# so that it needs no key, and the database it made is removed.
+RUN env GATEWAY_SIMULATORS_ENABLED=true \
     java -XX:AOTCacheOutput=app.aot -Dspring.context.exit=onRefresh -jar session-gateway.jar \
  && rm -rf data/*
 USER 10001:10001

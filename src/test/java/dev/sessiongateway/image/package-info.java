@@ -1,6 +1,6 @@
 /**
  * The container image as the Dockerfile describes it, laid out and started without
- * Docker.
+ * Docker, and the compose file that runs it.
  */
 @NullMarked
 package dev.sessiongateway.image;
