@@ -24,13 +24,13 @@ class CleanupConfiguration {
 	static final Duration SLACK = Duration.ofSeconds(10);
 
 	@Bean
-	RetryPolicy retryPolicy(CleanupProperties properties) {
+	RetryPolicy retryPolicy(TrackingProperties properties) {
 		return new Backoff(properties.worker().minBackoff(), properties.worker().maxBackoff());
 	}
 
 	@Bean
-	CleanupWorker cleanupWorker(SessionUpkeep upkeep, CleanupProperties properties, TrackingProperties tracking) {
-		check(properties, tracking, upkeep.providers());
+	CleanupWorker cleanupWorker(SessionUpkeep upkeep, TrackingProperties properties) {
+		check(properties, upkeep.providers());
 		return new CleanupWorker(upkeep, properties);
 	}
 
@@ -39,8 +39,7 @@ class CleanupConfiguration {
 	 * a row whose provider call may still be in flight, or that name a provider the
 	 * gateway does not know.
 	 */
-	static void check(CleanupProperties properties, TrackingProperties tracking,
-			Map<String, ProviderSessions<?>> providers) {
+	static void check(TrackingProperties properties, Map<String, ProviderSessions<?>> providers) {
 		List<String> problems = new ArrayList<>();
 		if (properties.worker().minBackoff().compareTo(properties.worker().maxBackoff()) > 0) {
 			problems
@@ -68,8 +67,8 @@ class CleanupConfiguration {
 					+ ") must be at least the longest provider call (pool wait + connect + read timeout) plus "
 					+ SLACK.toSeconds() + "s: " + longest);
 		}
-		if (tracking.verifyAfter().compareTo(longest) < 0) {
-			problems.add("gateway.sessions.verify-after (" + tracking.verifyAfter()
+		if (properties.verifyAfter().compareTo(longest) < 0) {
+			problems.add("gateway.sessions.verify-after (" + properties.verifyAfter()
 					+ ") must be at least the longest provider call (pool wait + connect + read timeout) plus "
 					+ SLACK.toSeconds() + "s: " + longest);
 		}

@@ -24,17 +24,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class CleanupSettingsTests {
 
-	private static CleanupProperties bind(Map<String, String> properties) {
-		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("gateway.sessions",
-				Bindable.of(CleanupProperties.class));
-	}
-
-	private static TrackingProperties tracking(Map<String, String> properties) {
+	private static TrackingProperties bind(Map<String, String> properties) {
 		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("gateway.sessions",
 				Bindable.of(TrackingProperties.class));
 	}
-
-	private static final TrackingProperties TRACKING_DEFAULTS = tracking(Map.of());
 
 	private static ProviderSessions<String> provider(String name, Duration longestCall) {
 		return new ProviderSessions<>() {
@@ -69,40 +62,37 @@ class CleanupSettingsTests {
 
 	@Test
 	void theDefaultsFitTheDefaultProviderBudgets() {
-		CleanupProperties defaults = bind(Map.of());
+		TrackingProperties defaults = bind(Map.of());
 		assertThat(defaults.retention()).isEqualTo(Duration.ofDays(30));
 		assertThat(defaults.worker().enabled()).isTrue();
 		// pool wait 1s + connect 2s + read 10s, the providers' defaults
-		CleanupConfiguration.check(defaults, TRACKING_DEFAULTS,
-				Map.of("pathors", provider("pathors", Duration.ofSeconds(13))));
+		CleanupConfiguration.check(defaults, Map.of("pathors", provider("pathors", Duration.ofSeconds(13))));
 	}
 
 	@Test
 	void aMaximumAgeForAProviderTheGatewayDoesNotKnowIsRefused() {
-		CleanupProperties settings = bind(Map.of("gateway.sessions.max-age.pathor", "1h"));
+		TrackingProperties settings = bind(Map.of("gateway.sessions.max-age.pathor", "1h"));
 		assertThatIllegalStateException()
-			.isThrownBy(() -> CleanupConfiguration.check(settings, TRACKING_DEFAULTS,
+			.isThrownBy(() -> CleanupConfiguration.check(settings,
 					Map.of("pathors", provider("pathors", Duration.ofSeconds(1)))))
 			.withMessageContaining("gateway.sessions.max-age.pathor names no provider (known: pathors)");
 	}
 
 	@Test
 	void anOpeningTimeoutOrLeaseShorterThanAProviderCallIsRefused() {
-		CleanupProperties settings = bind(
+		TrackingProperties settings = bind(
 				Map.of("gateway.sessions.opening-timeout", "20s", "gateway.sessions.worker.lease", "20s"));
-		assertThatIllegalStateException()
-			.isThrownBy(() -> CleanupConfiguration.check(settings, TRACKING_DEFAULTS,
-					Map.of("slow", provider("slow", Duration.ofSeconds(61)))))
+		assertThatIllegalStateException().isThrownBy(
+				() -> CleanupConfiguration.check(settings, Map.of("slow", provider("slow", Duration.ofSeconds(61)))))
 			.withMessageContaining("gateway.sessions.opening-timeout (PT20S) must be at least")
 			.withMessageContaining("gateway.sessions.worker.lease (PT20S) must be at least");
 	}
 
 	@Test
 	void aVerificationWindowShorterThanAProviderCallIsRefused() {
-		assertThat(TRACKING_DEFAULTS.verifyAfter()).isEqualTo(Duration.ofMinutes(2));
+		assertThat(bind(Map.of()).verifyAfter()).isEqualTo(Duration.ofMinutes(2));
 		assertThatIllegalStateException()
-			.isThrownBy(() -> CleanupConfiguration.check(bind(Map.of()),
-					tracking(Map.of("gateway.sessions.verify-after", "30s")),
+			.isThrownBy(() -> CleanupConfiguration.check(bind(Map.of("gateway.sessions.verify-after", "30s")),
 					Map.of("slow", provider("slow", Duration.ofSeconds(61)))))
 			.withMessageContaining("gateway.sessions.verify-after (PT30S) must be at least");
 	}
@@ -118,10 +108,10 @@ class CleanupSettingsTests {
 
 	@Test
 	void aMinimumBackoffLongerThanTheMaximumIsRefused() {
-		CleanupProperties settings = bind(
+		TrackingProperties settings = bind(
 				Map.of("gateway.sessions.worker.min-backoff", "2m", "gateway.sessions.worker.max-backoff", "1m"));
 		assertThatIllegalStateException()
-			.isThrownBy(() -> CleanupConfiguration.check(settings, TRACKING_DEFAULTS,
+			.isThrownBy(() -> CleanupConfiguration.check(settings,
 					Map.of("pathors", provider("pathors", Duration.ofSeconds(1)))))
 			.withMessageContaining(
 					"gateway.sessions.worker.min-backoff must not be longer than gateway.sessions.worker.max-backoff");

@@ -1,12 +1,15 @@
 package dev.sessiongateway.tracking;
 
 import java.time.Duration;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -29,7 +32,10 @@ class TrackerTestConfiguration {
 
 	@Bean
 	TrackingProperties trackingProperties() {
-		return new TrackingProperties(Duration.ofMinutes(30), VERIFY_AFTER);
+		Map<String, String> settings = Map.of("gateway.sessions.end-deadline", "30m", "gateway.sessions.verify-after",
+				VERIFY_AFTER.toString());
+		return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("gateway.sessions",
+				TrackingProperties.class);
 	}
 
 	/** A fixed delay, so that a test knows when a failed end is due again. */
