@@ -5,7 +5,9 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
@@ -18,11 +20,15 @@ import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.Errors;
+import org.springframework.validation.SmartValidator;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * The sessions' settings under {@code gateway.sessions}: how tracking ends and verifies
- * them, and the background work that looks after them.
+ * them, and the background work that looks after them. Besides its constraints, it holds
+ * its settings to each other and, when given the providers' settings, to the providers'
+ * call budgets.
  *
  * @param endDeadline how long an end may keep failing before it is flagged for a human
  * (it keeps being tried)
@@ -45,7 +51,71 @@ public record TrackingProperties(@DefaultValue("1h") @PositiveDuration Duration 
 		@DefaultValue Map<String, @NotNull @PositiveDuration Duration> maxAge,
 		@DefaultValue("30d") @PositiveDuration Duration retention,
 		@DefaultValue("2m") @PositiveDuration Duration openingTimeout, @DefaultValue @Valid Worker worker,
-		@DefaultValue @Valid Reconcile reconcile) {
+		@DefaultValue @Valid Reconcile reconcile) implements SmartValidator {
+
+	/** Slack on top of the longest provider call before a row counts as abandoned. */
+	static final Duration SLACK = Duration.ofSeconds(10);
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return TrackingProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Reports settings that contradict each other, each under its property below
+	 * {@code gateway.sessions}.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		Worker worker = ((TrackingProperties) target).worker();
+		if (worker.minBackoff().compareTo(worker.maxBackoff()) > 0) {
+			errors.rejectValue("worker.min-backoff", "longer-than-maximum", new Object[] { "worker.max-backoff" },
+					"must not be longer than {0}");
+		}
+	}
+
+	/**
+	 * Also holds the settings to the providers whose {@link ProviderSettings} are among
+	 * the hints: a maximum age must name one of them, and no background work may act on a
+	 * row whose provider call may still be in flight.
+	 */
+	@Override
+	public void validate(Object target, Errors errors, Object... hints) {
+		validate(target, errors);
+		List<ProviderSettings> providers = Stream.of(hints)
+			.filter(ProviderSettings.class::isInstance)
+			.map(ProviderSettings.class::cast)
+			.toList();
+		if (!providers.isEmpty()) {
+			fitProviders((TrackingProperties) target, providers, errors);
+		}
+	}
+
+	private static void fitProviders(TrackingProperties settings, List<ProviderSettings> providers, Errors errors) {
+		List<String> names = providers.stream().map(ProviderSettings::provider).sorted().toList();
+		for (String provider : settings.maxAge().keySet()) {
+			if (!names.contains(provider)) {
+				errors.rejectValue("max-age." + provider, "unknown-provider",
+						"names no provider (known: " + String.join(", ", names) + ")");
+			}
+		}
+		Duration longest = providers.stream()
+			.map(ProviderSettings::longestCall)
+			.max(Duration::compareTo)
+			.orElse(Duration.ZERO)
+			.plus(SLACK);
+		atLeast("opening-timeout", settings.openingTimeout(), longest, errors);
+		atLeast("worker.lease", settings.worker().lease(), longest, errors);
+		atLeast("verify-after", settings.verifyAfter(), longest, errors);
+	}
+
+	private static void atLeast(String property, Duration value, Duration longest, Errors errors) {
+		if (value.compareTo(longest) < 0) {
+			errors.rejectValue(property, "shorter-than-provider-calls",
+					"(" + value + ") must be at least the longest provider call (pool wait + connect + read timeout) "
+							+ "plus " + SLACK.toSeconds() + "s: " + longest);
+		}
+	}
 
 	/** A duration that must be longer than zero. */
 	@DurationMin(nanos = 1, message = "must be positive")
