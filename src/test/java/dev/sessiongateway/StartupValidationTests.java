@@ -199,6 +199,16 @@ class StartupValidationTests {
 	}
 
 	@Test
+	void aKonproFlagThatIsNeitherTrueNorFalseIsNamedWithoutItsValue() {
+		List<String> properties = complete();
+		properties.add("gateway.clients[0].konpro=sometimes");
+
+		assertThat(startupFailure(properties)).contains("The gateway's settings have 1 problem")
+			.contains("gateway.clients[0].konpro (GATEWAY_CLIENTS_0_KONPRO) must be true or false (value not shown)")
+			.doesNotContain("sometimes");
+	}
+
+	@Test
 	void aHashPastedFromSha256sumGetsAHint() {
 		List<String> properties = without("gateway.clients[0].key-sha256");
 		properties.add("gateway.clients[0].key-sha256=" + HASH + "  -");

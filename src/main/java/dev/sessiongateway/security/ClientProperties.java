@@ -1,5 +1,6 @@
 package dev.sessiongateway.security;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -87,24 +88,29 @@ record ClientProperties(@DefaultValue List<Client> clients) implements Validator
 
 	/**
 	 * One caller. {@code scopes.<provider>} lists the scopes it may use at each provider
-	 * ({@code *} for all); {@code pathors-projects} and {@code konpro: true} are kept as
-	 * the contract's names for {@code scopes.pathors} and {@code scopes.konpro: "*"}.
+	 * ({@code *} for all). A provider's package may keep an older name for its scopes
+	 * working beside this one ({@link ClientScopesAlias}): its scopes are added here
+	 * while the client is bound.
 	 */
 	record Client(@Nullable String name, @DefaultValue List<String> keySha256, @DefaultValue Set<Role> roles,
-			@DefaultValue Map<String, List<String>> scopes, @DefaultValue List<String> pathorsProjects,
-			boolean konpro) {
+			@DefaultValue Map<String, List<String>> scopes) {
+
+		/** This client, also allowed these scopes at that provider. */
+		Client withScopes(String provider, List<String> more) {
+			if (more.isEmpty()) {
+				return this;
+			}
+			Map<String, List<String>> scopes = new HashMap<>(this.scopes);
+			List<String> merged = new ArrayList<>(scopes.getOrDefault(provider, List.of()));
+			merged.addAll(more);
+			scopes.put(provider, merged);
+			return new Client(this.name, this.keySha256, this.roles, scopes);
+		}
 
 		/** The scopes this client may use, by provider. */
 		Map<String, Set<String>> allowedScopes() {
 			Map<String, Set<String>> allowed = new HashMap<>();
-			this.scopes
-				.forEach((provider, list) -> allowed.computeIfAbsent(provider, (p) -> new HashSet<>()).addAll(list));
-			if (!this.pathorsProjects.isEmpty()) {
-				allowed.computeIfAbsent("pathors", (p) -> new HashSet<>()).addAll(this.pathorsProjects);
-			}
-			if (this.konpro) {
-				allowed.computeIfAbsent("konpro", (p) -> new HashSet<>()).add("*");
-			}
+			this.scopes.forEach((provider, list) -> allowed.put(provider, new HashSet<>(list)));
 			return allowed;
 		}
 
