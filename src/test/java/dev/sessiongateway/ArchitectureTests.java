@@ -1,8 +1,19 @@
 package dev.sessiongateway;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.Source;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -12,7 +23,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * Keeps the package arrows pointing one way: features use tracking, tracking knows no
  * provider and no HTTP, and the web package knows no feature (it maps the ledger's
- * exceptions).
+ * exceptions); and the provider-neutral packages do not name a provider.
  */
 class ArchitectureTests {
 
@@ -109,6 +120,45 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.resideInAnyPackage("..pathors..", "..konpro..")
 			.check(CLASSES);
+	}
+
+	@Test
+	void providerNeutralPackagesNameNoProvider() {
+		classes().that()
+			.resideInAnyPackage("dev.sessiongateway", "dev.sessiongateway.security..", "dev.sessiongateway.cleanup..")
+			.should(nameNoProvider("pathors", "konpro"))
+			.check(CLASSES);
+	}
+
+	/**
+	 * No text in the class file (a string, an annotation's value, a name or a type it
+	 * refers to) holds a provider's name, in any case: what differs by provider travels
+	 * as data the provider's own package declares.
+	 */
+	private static ArchCondition<JavaClass> nameNoProvider(String... providers) {
+		return new ArchCondition<>("name no provider") {
+
+			@Override
+			public void check(JavaClass type, ConditionEvents events) {
+				String text = classFile(type).toLowerCase(Locale.ROOT);
+				for (String provider : providers) {
+					if (text.contains(provider)) {
+						events.add(SimpleConditionEvent.violated(type, type.getName() + " names " + provider));
+					}
+				}
+			}
+
+		};
+	}
+
+	private static String classFile(JavaClass type) {
+		Source source = type.getSource().orElseThrow();
+		try (InputStream in = source.getUri().toURL().openStream()) {
+			return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }
