@@ -37,18 +37,20 @@ import org.springframework.validation.Validator;
 /**
  * Checks every group of {@code gateway.*} settings before any bean is made, and refuses
  * to start with one message that names every problem of every group at once, each with
- * the environment variable that sets it. A value it was given is never shown: a key
- * pasted in the wrong place must not end up in a log. Each group is found from its
- * {@code @ConfigurationProperties} record, so a new group is checked with no change here.
+ * the environment variable that sets it. No value it was given is shown, but for the
+ * durations a check compares: a key pasted in the wrong place must not end up in a log.
+ * Each group is found from its {@code @ConfigurationProperties} record, so a new group is
+ * checked with no change here.
  * <p>
- * A group is read as Spring Boot will read it (with the same bind handler advisors), then
- * checked by its Bean Validation constraints and, when the record is a Spring
- * {@link Validator}, by its own check. That check names each problem's property in
- * {@link Errors}: the field is the property below the group's prefix as it is configured
- * ({@code clients[0].key-sha256[1]}), and each of the problem's arguments is another
- * property it names, below the same prefix ({@code {0}} in the message). A
- * {@link SmartValidator} is also given every other group that could be read, for checks
- * that hold one group to another.
+ * A group is read as Spring Boot will read it (with the same bind handler advisors; as
+ * they are made here, before any other bean, each is declared by a static {@code @Bean}
+ * method that needs nothing but its arguments), then checked by its Bean Validation
+ * constraints and, when the record is a Spring {@link Validator}, by its own check. That
+ * check names each problem's property in {@link Errors}: the field is the property below
+ * the group's prefix as it is configured ({@code clients[0].key-sha256[1]}), and each of
+ * the problem's arguments is another property it names, below the same prefix
+ * ({@code {0}} in the message). A {@link SmartValidator} is also given every other group
+ * that could be read, for checks that hold one group to another.
  */
 @Component
 class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware {
