@@ -77,9 +77,33 @@ class ArchitectureTests {
 	}
 
 	@Test
-	void repositoriesAreNotPublic() {
+	void theLedgerKnowsNoOtherPackageOfTheGateway() {
+		noClasses().that()
+			.resideInAPackage("..ledger..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.sessiongateway..")
+			.andShould()
+			.dependOnClassesThat()
+			.resideOutsideOfPackages("dev.sessiongateway.ledger..", "java..", "javax.sql..", "org.jspecify..",
+					"org.springframework.jdbc..", "org.springframework.transaction..", "org.springframework.beans..",
+					"org.springframework.context..", "org.springframework.boot..", "com.zaxxer.hikari..",
+					"io.micrometer..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void theSessionRowAndItsHistoryAreTrackingsOwn() {
 		classes().that()
-			.areAssignableTo(org.springframework.data.repository.Repository.class)
+			.resideInAPackage("..tracking..")
+			.and()
+			.haveSimpleNameStartingWith("Session")
+			.and()
+			.haveSimpleNameNotEndingWith("Exception")
+			.and(com.tngtech.archunit.base.DescribedPredicate.describe("hold or write the row",
+					(com.tngtech.archunit.core.domain.JavaClass type) -> java.util.Set
+						.of("Session", "SessionTransition", "SessionRows", "SessionStore")
+						.contains(type.getSimpleName())))
 			.should()
 			.notBePublic()
 			.check(CLASSES);

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
+import dev.sessiongateway.ledger.Ledger;
+
 /**
  * What the tracker needs besides the database, for repository-slice tests: a clock,
  * meters, settings, the in-memory provider, and transactions that a test can make fail.
@@ -52,6 +54,18 @@ class TrackerTestConfiguration {
 	@Bean
 	FlakyTransactions ledgerTransactions(DataSource dataSource) {
 		return new FlakyTransactions(dataSource);
+	}
+
+	@Bean
+	Ledger ledger(DataSource dataSource, FlakyTransactions transactions) throws java.sql.SQLException {
+		try (java.sql.Connection connection = dataSource.getConnection()) {
+			return new Ledger(dataSource, transactions, connection.getMetaData().getURL().startsWith("jdbc:h2:"));
+		}
+	}
+
+	@Bean
+	StoredSessions storedSessions(Ledger ledger) {
+		return new StoredSessions(ledger.jdbc());
 	}
 
 }
