@@ -111,7 +111,7 @@ class ModuleOverviewTests {
 		if (!javadoc.find()) {
 			return "";
 		}
-		return javadoc.group(1).replaceAll("\\s*\\*\\s*", " ").replaceAll("\\{@code ([^}]*)}", "`$1`").strip();
+		return javadoc.group(1).replaceAll("\\s*\\*\\s*", " ").replaceAll("\\{@(?:code|link) ([^}]*)}", "`$1`").strip();
 	}
 
 }
