@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.Source;
@@ -16,20 +17,51 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * Keeps the package arrows pointing one way: features use tracking, tracking knows no
- * provider and no HTTP, and the web package knows no feature (it maps the ledger's
- * exceptions); and the provider-neutral packages do not name a provider.
+ * provider and no HTTP, the web package knows no feature (it maps the ledger's
+ * exceptions), upstream is outbound HTTP that knows no other package, and the
+ * provider-neutral packages do not name a provider.
  */
 class ArchitectureTests {
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("dev.sessiongateway");
+
+	/**
+	 * What answering a caller takes: Spring's web and HTTP types but the client side, the
+	 * servlet API and the web server. Outbound HTTP needs only {@code RestClient} and its
+	 * request factories ({@code org.springframework.web.client},
+	 * {@code org.springframework.http.client}), URI templates
+	 * ({@code org.springframework.web.util}) and the vocabulary a request and a reply
+	 * share: headers, methods, statuses and media types.
+	 */
+	private static final DescribedPredicate<JavaClass> INBOUND_HTTP = resideInAnyPackage("org.springframework.http..",
+			"org.springframework.web..")
+		.and(not(resideInAnyPackage("org.springframework.http.client..", "org.springframework.web.client..",
+				"org.springframework.web.util..")))
+		.and(not(belongToAnyOf(HttpHeaders.class, HttpMethod.class, HttpStatus.class, HttpStatusCode.class,
+				MediaType.class, HttpRequest.class)))
+		.or(resideInAnyPackage("jakarta.servlet..", "org.apache.catalina..", "org.apache.tomcat..",
+				"org.springframework.boot.web..", "org.springframework.boot.webmvc..",
+				"org.springframework.boot.servlet..", "org.springframework.boot.tomcat.."))
+		.as("answer inbound HTTP (ResponseEntity, ProblemDetail, Spring MVC, the servlet API, the web server)");
 
 	@Test
 	void packagesHaveNoCycles() {
@@ -88,9 +120,33 @@ class ArchitectureTests {
 	}
 
 	@Test
-	void repositoriesAreNotPublic() {
+	void theLedgerKnowsNoOtherPackageOfTheGateway() {
+		noClasses().that()
+			.resideInAPackage("..ledger..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.sessiongateway..")
+			.andShould()
+			.dependOnClassesThat()
+			.resideOutsideOfPackages("dev.sessiongateway.ledger..", "java..", "javax.sql..", "org.jspecify..",
+					"org.springframework.jdbc..", "org.springframework.transaction..", "org.springframework.beans..",
+					"org.springframework.context..", "org.springframework.boot..", "com.zaxxer.hikari..",
+					"io.micrometer..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void theSessionRowAndItsHistoryAreTrackingsOwn() {
 		classes().that()
-			.areAssignableTo(org.springframework.data.repository.Repository.class)
+			.resideInAPackage("..tracking..")
+			.and()
+			.haveSimpleNameStartingWith("Session")
+			.and()
+			.haveSimpleNameNotEndingWith("Exception")
+			.and(com.tngtech.archunit.base.DescribedPredicate.describe("hold or write the row",
+					(com.tngtech.archunit.core.domain.JavaClass type) -> java.util.Set
+						.of("Session", "SessionTransition", "SessionRows", "SessionStore")
+						.contains(type.getSimpleName())))
 			.should()
 			.notBePublic()
 			.check(CLASSES);
@@ -119,6 +175,49 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("..pathors..", "..konpro..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void upstreamKnowsNoOtherPackageOfTheGateway() {
+		noClasses().that()
+			.resideInAPackage("dev.sessiongateway.upstream..")
+			.should()
+			.dependOnClassesThat(resideInAPackage("dev.sessiongateway..")
+				.and(not(resideInAPackage("dev.sessiongateway.upstream.."))))
+			.check(CLASSES);
+	}
+
+	@Test
+	void upstreamDoesOutboundHttpOnly() {
+		noClasses().that()
+			.resideInAPackage("dev.sessiongateway.upstream..")
+			.should()
+			.dependOnClassesThat(INBOUND_HTTP)
+			.check(CLASSES);
+	}
+
+	/**
+	 * What provider replies mean is shared by the provider packages through relay: it
+	 * knows none of them, and no provider-neutral package uses it, so that a third
+	 * provider is a new package and nothing else.
+	 */
+	@Test
+	void relayIsUsedByProvidersOnlyAndKnowsNone() {
+		noClasses().that()
+			.resideInAPackage("dev.sessiongateway.relay..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.sessiongateway.pathors..", "dev.sessiongateway.konpro..",
+					"dev.sessiongateway.ops..", "dev.sessiongateway.security..", "dev.sessiongateway.cleanup..")
+			.check(CLASSES);
+		noClasses().that()
+			.resideInAnyPackage("dev.sessiongateway.tracking..", "dev.sessiongateway.ledger..",
+					"dev.sessiongateway.cleanup..", "dev.sessiongateway.ops..", "dev.sessiongateway.security..",
+					"dev.sessiongateway.web..", "dev.sessiongateway.upstream..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.sessiongateway.relay..")
 			.check(CLASSES);
 	}
 

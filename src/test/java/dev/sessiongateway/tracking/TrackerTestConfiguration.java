@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
+import dev.sessiongateway.ledger.Ledger;
+
 /**
  * What the tracker needs besides the database, for repository-slice tests: a clock,
  * meters, settings, the in-memory provider, and transactions that a test can make fail.
@@ -58,6 +60,18 @@ class TrackerTestConfiguration {
 	@Bean
 	FlakyTransactions ledgerTransactions(DataSource dataSource) {
 		return new FlakyTransactions(dataSource);
+	}
+
+	@Bean
+	Ledger ledger(DataSource dataSource, FlakyTransactions transactions) throws java.sql.SQLException {
+		try (java.sql.Connection connection = dataSource.getConnection()) {
+			return new Ledger(dataSource, transactions, connection.getMetaData().getURL().startsWith("jdbc:h2:"));
+		}
+	}
+
+	@Bean
+	StoredSessions storedSessions(Ledger ledger) {
+		return new StoredSessions(ledger.jdbc());
 	}
 
 }
