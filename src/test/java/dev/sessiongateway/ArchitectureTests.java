@@ -221,10 +221,16 @@ class ArchitectureTests {
 			.check(CLASSES);
 	}
 
+	/**
+	 * Not yet {@code web} and {@code ops}: the API description and its examples still
+	 * name the providers' routes.
+	 */
 	@Test
 	void providerNeutralPackagesNameNoProvider() {
 		classes().that()
-			.resideInAnyPackage("dev.sessiongateway", "dev.sessiongateway.security..", "dev.sessiongateway.cleanup..")
+			.resideInAnyPackage("dev.sessiongateway", "dev.sessiongateway.security..", "dev.sessiongateway.cleanup..",
+					"dev.sessiongateway.tracking..", "dev.sessiongateway.ledger..", "dev.sessiongateway.upstream..",
+					"dev.sessiongateway.relay..")
 			.should(nameNoProvider("pathors", "konpro"))
 			.check(CLASSES);
 	}
