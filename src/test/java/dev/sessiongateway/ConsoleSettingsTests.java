@@ -54,4 +54,14 @@ class ConsoleSettingsTests {
 			.contains("gateway.console.sign-in-limit.max-sources (GATEWAY_CONSOLE_SIGN_IN_LIMIT_MAX_SOURCES)");
 	}
 
+	@Test
+	void aSignInThatWouldEndAtOnceIsRefusedAtStartUp() {
+		String failure = startupFailure("gateway.console.idle-timeout=0s", "gateway.console.lifetime=-1h");
+
+		assertThat(failure).isNotNull()
+			.contains("The gateway's settings have 2 problems")
+			.contains("gateway.console.idle-timeout (GATEWAY_CONSOLE_IDLE_TIMEOUT) must be positive")
+			.contains("gateway.console.lifetime (GATEWAY_CONSOLE_LIFETIME) must be positive");
+	}
+
 }

@@ -28,7 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.FakeProvider;
 import dev.sessiongateway.tracking.OpenIntent;
-import dev.sessiongateway.tracking.Session;
+import dev.sessiongateway.tracking.SessionSearch;
+import dev.sessiongateway.tracking.TrackedSession;
 import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionQueries;
 import dev.sessiongateway.tracking.SessionStatus;
@@ -227,9 +228,8 @@ public abstract class GatewayTestSupport {
 		return JSON.readTree(response.body());
 	}
 
-	protected List<Session> allSessions() {
-		return this.sessions.find(EnumSet.allOf(SessionStatus.class), (root, query, cb) -> cb.conjunction(), null,
-				100_000);
+	protected List<TrackedSession> allSessions() {
+		return this.sessions.find(SessionSearch.all(), null, 100_000);
 	}
 
 	/**
@@ -239,7 +239,7 @@ public abstract class GatewayTestSupport {
 	 */
 	protected long seedActive(String provider, String scope, String sessionId, String client) {
 		this.tracker.open(new FakeProvider(provider), new OpenIntent(scope, sessionId, new byte[0]), client);
-		return allSessions().getLast().getId();
+		return allSessions().getLast().id();
 	}
 
 	/** Records a session ENDING whose end the provider did not confirm yet. */
@@ -262,11 +262,11 @@ public abstract class GatewayTestSupport {
 	protected long seedFailed(String provider, String scope, String sessionId, String client) {
 		FakeProvider refusing = new FakeProvider(provider).faults((op, key) -> FakeProvider.Fault.REFUSED);
 		this.tracker.open(refusing, new OpenIntent(scope, sessionId, new byte[0]), client);
-		return allSessions().getLast().getId();
+		return allSessions().getLast().id();
 	}
 
-	protected Session onlySession() {
-		List<Session> all = allSessions();
+	protected TrackedSession onlySession() {
+		List<TrackedSession> all = allSessions();
 		if (all.size() != 1) {
 			throw new AssertionError("expected exactly one tracked session, found " + all.size());
 		}

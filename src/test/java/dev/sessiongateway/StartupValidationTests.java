@@ -169,6 +169,25 @@ class StartupValidationTests {
 	}
 
 	@Test
+	void backgroundSettingsThatDoNotFitTheProvidersAreListedWithEveryOtherProblem() {
+		List<String> properties = without("gateway.pathors.api-key");
+		properties.add("gateway.pathors.read-timeout=5m");
+		properties.add("gateway.sessions.max-age.pathor=1h");
+		properties.add("gateway.sessions.worker.min-backoff=2m");
+
+		assertThat(startupFailure(properties)).contains("The gateway's settings have 6 problems")
+			.contains("gateway.pathors.api-key (GATEWAY_PATHORS_API_KEY) is missing")
+			.contains("gateway.sessions.opening-timeout (GATEWAY_SESSIONS_OPENING_TIMEOUT) (PT2M) must be at least the "
+					+ "longest provider call (pool wait + connect + read timeout) plus 10s: PT5M13S")
+			.contains("gateway.sessions.worker.lease (GATEWAY_SESSIONS_WORKER_LEASE) (PT2M) must be at least")
+			.contains("gateway.sessions.verify-after (GATEWAY_SESSIONS_VERIFY_AFTER) (PT2M) must be at least")
+			.contains("gateway.sessions.max-age.pathor (GATEWAY_SESSIONS_MAX_AGE_PATHOR) names no provider "
+					+ "(known: konpro, pathors)")
+			.contains("gateway.sessions.worker.min-backoff (GATEWAY_SESSIONS_WORKER_MIN_BACKOFF) must not be longer "
+					+ "than gateway.sessions.worker.max-backoff (GATEWAY_SESSIONS_WORKER_MAX_BACKOFF)");
+	}
+
+	@Test
 	void anUnknownRoleListsTheValidOnes() {
 		List<String> properties = without("gateway.clients[0].roles");
 		properties.add("gateway.clients[0].roles=sessions,admin");
@@ -177,6 +196,16 @@ class StartupValidationTests {
 			.contains("gateway.clients[0].roles (GATEWAY_CLIENTS_0_ROLES) must be one of sessions, ops")
 			.doesNotContain("is missing")
 			.doesNotContain("admin");
+	}
+
+	@Test
+	void aKonproFlagThatIsNeitherTrueNorFalseIsNamedWithoutItsValue() {
+		List<String> properties = complete();
+		properties.add("gateway.clients[0].konpro=sometimes");
+
+		assertThat(startupFailure(properties)).contains("The gateway's settings have 1 problem")
+			.contains("gateway.clients[0].konpro (GATEWAY_CLIENTS_0_KONPRO) must be true or false (value not shown)")
+			.doesNotContain("sometimes");
 	}
 
 	@Test

@@ -21,6 +21,7 @@ import org.springframework.context.SmartLifecycle;
 
 import dev.sessiongateway.tracking.EndClaim;
 import dev.sessiongateway.tracking.SessionUpkeep;
+import dev.sessiongateway.tracking.TrackingProperties;
 
 /**
  * One loop per replica, on a virtual thread: ends due sessions in small claimed batches
@@ -35,7 +36,7 @@ class CleanupWorker implements SmartLifecycle {
 
 	private final SessionUpkeep upkeep;
 
-	private final CleanupProperties properties;
+	private final TrackingProperties properties;
 
 	private final List<Job> jobs = new ArrayList<>();
 
@@ -53,11 +54,11 @@ class CleanupWorker implements SmartLifecycle {
 
 	private @Nullable ExecutorService executor;
 
-	CleanupWorker(SessionUpkeep upkeep, CleanupProperties properties) {
+	CleanupWorker(SessionUpkeep upkeep, TrackingProperties properties) {
 		this.upkeep = upkeep;
 		this.properties = properties;
 		this.calls = new Semaphore(properties.worker().concurrency());
-		CleanupProperties.Worker worker = properties.worker();
+		TrackingProperties.Worker worker = properties.worker();
 		this.jobs.add(new Job("recovery of abandoned opens", worker.scanInterval(),
 				() -> upkeep.recoverAbandonedOpens(properties.openingTimeout(), worker.scanBatch())));
 		for (Map.Entry<String, Duration> maxAge : properties.maxAge().entrySet()) {

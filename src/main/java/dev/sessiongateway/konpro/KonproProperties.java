@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import dev.sessiongateway.tracking.ProviderSettings;
 import dev.sessiongateway.upstream.UpstreamSettings;
 
 /**
@@ -35,7 +36,21 @@ record KonproProperties(
 		@DefaultValue("10s") Duration readTimeout, @DefaultValue("64") @Min(1) int maxConnections,
 		@DefaultValue("1s") Duration poolWait, @DefaultValue("60") @Min(0) int rateLimitPerMinute,
 		@DefaultValue("1MB") DataSize maxResponseSize, @DefaultValue("5") int circuitFailureThreshold,
-		@DefaultValue("10s") Duration circuitOpenFor) {
+		@DefaultValue("10s") Duration circuitOpenFor) implements ProviderSettings {
+
+	@Override
+	public String provider() {
+		return KonproSessions.PROVIDER;
+	}
+
+	/**
+	 * The longest one call can take, as {@link UpstreamSettings#longestCall()}; read from
+	 * the settings alone, so that it holds before the base URL is known to be valid.
+	 */
+	@Override
+	public Duration longestCall() {
+		return this.poolWait.plus(this.connectTimeout).plus(this.readTimeout);
+	}
 
 	UpstreamSettings upstream() {
 		return new UpstreamSettings("Konpro", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,

@@ -18,12 +18,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.sessiongateway.relay.ProviderAnswers;
 import dev.sessiongateway.security.GatewayClient;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.OpenIntent;
 import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionTracker;
-import dev.sessiongateway.upstream.ProviderReplies;
 import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.JsonRequests;
 import dev.sessiongateway.web.ProblemCode;
@@ -74,7 +74,7 @@ class KonproSessionController {
 		caller.requireScope(KonproSessions.PROVIDER, this.account);
 		var json = JsonRequests.readObject(body);
 		JsonRequests.requiredId(json, "agentic_avatar_id");
-		return ProviderReplies
+		return ProviderAnswers
 			.relay(this.tracker.open(this.konpro, new OpenIntent(this.account, null, body), caller.name()));
 	}
 
@@ -95,7 +95,7 @@ class KonproSessionController {
 	@GetMapping("/{sessionId}")
 	ResponseEntity<byte[]> get(@PathVariable String sessionId, @AuthenticationPrincipal GatewayClient caller) {
 		caller.requireScope(KonproSessions.PROVIDER, this.account);
-		return ProviderReplies.relay(this.tracker.status(this.konpro, key(sessionId)));
+		return ProviderAnswers.relay(this.tracker.status(this.konpro, key(sessionId)));
 	}
 
 	@Operation(operationId = "konproEnd", summary = "End a widget session",
@@ -118,7 +118,7 @@ class KonproSessionController {
 	@DeleteMapping("/{sessionId}")
 	ResponseEntity<?> end(@PathVariable String sessionId, @AuthenticationPrincipal GatewayClient caller) {
 		caller.requireScope(KonproSessions.PROVIDER, this.account);
-		return ProviderReplies.relay(this.tracker.end(this.konpro, key(sessionId), caller.name(), EndReason.CLIENT));
+		return ProviderAnswers.relay(this.tracker.end(this.konpro, key(sessionId), caller.name(), EndReason.CLIENT));
 	}
 
 	private SessionKey key(String sessionId) {

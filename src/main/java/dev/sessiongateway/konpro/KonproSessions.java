@@ -9,7 +9,7 @@ import dev.sessiongateway.tracking.OpenIntent;
 import dev.sessiongateway.tracking.ProviderOutcome;
 import dev.sessiongateway.tracking.ProviderSessions;
 import dev.sessiongateway.tracking.SessionFacts;
-import dev.sessiongateway.upstream.ProviderReplies;
+import dev.sessiongateway.relay.ProviderReplies;
 import dev.sessiongateway.upstream.UpstreamException;
 import dev.sessiongateway.upstream.UpstreamResponse;
 

@@ -47,10 +47,10 @@ import dev.sessiongateway.security.GatewayClient;
 import dev.sessiongateway.tracking.ClientCount;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.EndResult;
-import dev.sessiongateway.tracking.Session;
 import dev.sessiongateway.tracking.SessionCount;
 import dev.sessiongateway.tracking.SessionQueries;
 import dev.sessiongateway.tracking.SessionQueries.Position;
+import dev.sessiongateway.tracking.TrackedSession;
 import dev.sessiongateway.tracking.SessionStatus;
 import dev.sessiongateway.tracking.SessionTracker;
 import dev.sessiongateway.web.ApiDocs;
@@ -152,7 +152,7 @@ class OpsSessionController {
 				(statuses != null) ? statuses : Set.of(), checked("client", client), checked("sessionId", sessionId),
 				createdBefore, createdAfter);
 		Position after = Cursor.decode(cursor, filter);
-		List<Session> found = this.sessions.find(filter.statuses(), filter.matching(), after, limit + 1);
+		List<TrackedSession> found = this.sessions.find(filter.search(), after, limit + 1);
 		List<SessionView> items = found.stream().limit(limit).map(SessionView::of).toList();
 		String next = (found.size() > limit) ? Cursor.encode(Position.of(found.get(limit - 1)), filter) : null;
 		return new SessionPage(items, next);
@@ -237,7 +237,7 @@ class OpsSessionController {
 		return ResponseEntity.ok(SessionView.of(find(id)));
 	}
 
-	private Session find(long id) {
+	private TrackedSession find(long id) {
 		return this.sessions.find(id)
 			.orElseThrow(() -> new ProblemException(ProblemCode.NOT_FOUND, "No tracked session has that id."));
 	}

@@ -1,16 +1,11 @@
 package dev.sessiongateway.ops;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
-import jakarta.persistence.criteria.Predicate;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.jpa.domain.Specification;
-
-import dev.sessiongateway.tracking.Session;
+import dev.sessiongateway.tracking.SessionSearch;
 import dev.sessiongateway.tracking.SessionStatus;
 
 /**
@@ -25,30 +20,10 @@ record SessionFilter(@Nullable String provider, @Nullable String scope, Set<Sess
 		statuses = statuses.isEmpty() ? Set.of(SessionStatus.ACTIVE) : Set.copyOf(statuses);
 	}
 
-	/** The sessions matching this filter, statuses aside (each status is read apart). */
-	Specification<Session> matching() {
-		return (root, query, cb) -> {
-			List<Predicate> where = new ArrayList<>();
-			if (this.provider != null) {
-				where.add(cb.equal(root.get("provider"), this.provider));
-			}
-			if (this.scope != null) {
-				where.add(cb.equal(root.get("scope"), this.scope));
-			}
-			if (this.client != null) {
-				where.add(cb.equal(root.get("client"), this.client));
-			}
-			if (this.sessionId != null) {
-				where.add(cb.equal(root.get("sessionId"), this.sessionId));
-			}
-			if (this.createdBefore != null) {
-				where.add(cb.lessThan(root.get("createdAt"), this.createdBefore));
-			}
-			if (this.createdAfter != null) {
-				where.add(cb.greaterThan(root.get("createdAt"), this.createdAfter));
-			}
-			return cb.and(where.toArray(Predicate[]::new));
-		};
+	/** The search this filter makes. */
+	SessionSearch search() {
+		return new SessionSearch(this.statuses, this.provider, this.scope, this.client, this.sessionId,
+				this.createdBefore, this.createdAfter);
 	}
 
 	/**

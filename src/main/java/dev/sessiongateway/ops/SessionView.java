@@ -7,13 +7,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
 import dev.sessiongateway.tracking.EndReason;
-import dev.sessiongateway.tracking.Session;
+import dev.sessiongateway.tracking.HistoryEntry;
 import dev.sessiongateway.tracking.SessionStatus;
-import dev.sessiongateway.tracking.SessionTransition;
+import dev.sessiongateway.tracking.TrackedSession;
 
 /**
  * A tracked session as ops staff see it: never variables, tokens or keys. The history is
- * only present when one session is read.
+ * only present when one session is read. {@code pathwayId} is the contract's name for
+ * what runs the session at its provider (the ledger's {@code agent}).
  */
 record SessionView(long id, String provider, String scope, @Nullable String sessionId, SessionStatus status,
 		String client, Instant createdAt, Instant updatedAt, @Nullable Instant expiresAt, @Nullable Instant endedAt,
@@ -22,28 +23,15 @@ record SessionView(long id, String provider, String scope, @Nullable String sess
 		@Nullable Instant lastCheckedAt,
 		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<HistoryEntry> history) {
 
-	/** One state change in a session's history. */
-	record HistoryEntry(@Nullable SessionStatus from, SessionStatus to, Instant at, @Nullable String actor,
-			@Nullable EndReason reason, @Nullable String detail) {
-
-		static HistoryEntry of(SessionTransition transition) {
-			return new HistoryEntry(transition.getFromStatus(), transition.getToStatus(), transition.getAt(),
-					transition.getActor(), transition.getReason(), transition.getDetail());
-		}
-
-	}
-
-	static SessionView of(Session session) {
+	static SessionView of(TrackedSession session) {
 		return of(session, null);
 	}
 
-	static SessionView of(Session session, @Nullable List<SessionTransition> history) {
-		return new SessionView(session.getId(), session.getProvider(), session.getScope(), session.getSessionId(),
-				session.getStatus(), session.getClient(), session.getCreatedAt(), session.getUpdatedAt(),
-				session.getExpiresAt(), session.getEndedAt(), session.getEndReason(), session.getPathwayId(),
-				session.getAttempts(), session.getLastError(), session.getNextAttemptAt(), session.getEndingSince(),
-				session.getFlaggedAt(), session.getLastCheckedAt(),
-				(history != null) ? history.stream().map(HistoryEntry::of).toList() : null);
+	static SessionView of(TrackedSession session, @Nullable List<HistoryEntry> history) {
+		return new SessionView(session.id(), session.provider(), session.scope(), session.sessionId(), session.status(),
+				session.client(), session.createdAt(), session.updatedAt(), session.expiresAt(), session.endedAt(),
+				session.endReason(), session.agent(), session.attempts(), session.lastError(), session.nextAttemptAt(),
+				session.endingSince(), session.flaggedAt(), session.lastCheckedAt(), history);
 	}
 
 }

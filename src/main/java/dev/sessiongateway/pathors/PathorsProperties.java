@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import dev.sessiongateway.tracking.ProviderSettings;
 import dev.sessiongateway.upstream.UpstreamSettings;
 
 /**
@@ -51,7 +52,8 @@ record PathorsProperties(
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
 		@DefaultValue("1024") @Min(1) int maxConnections, @DefaultValue("1s") Duration poolWait,
 		@DefaultValue("0") @Min(0) int rateLimitPerMinute, @DefaultValue("1MB") DataSize maxResponseSize,
-		@DefaultValue("5") int circuitFailureThreshold, @DefaultValue("10s") Duration circuitOpenFor) {
+		@DefaultValue("5") int circuitFailureThreshold,
+		@DefaultValue("10s") Duration circuitOpenFor) implements ProviderSettings {
 
 	/** A project with a key of its own. */
 	record Project(@NotBlank(message = "is missing: a project entry needs its own key") @Pattern(
@@ -72,6 +74,20 @@ record PathorsProperties(
 			secrets.add(this.webhookSecret);
 		}
 		return secrets;
+	}
+
+	@Override
+	public String provider() {
+		return PathorsSessions.PROVIDER;
+	}
+
+	/**
+	 * The longest one call can take, as {@link UpstreamSettings#longestCall()}; read from
+	 * the settings alone, so that it holds before the base URL is known to be valid.
+	 */
+	@Override
+	public Duration longestCall() {
+		return this.poolWait.plus(this.connectTimeout).plus(this.readTimeout);
 	}
 
 	UpstreamSettings upstream() {

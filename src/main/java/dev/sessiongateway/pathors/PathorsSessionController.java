@@ -18,12 +18,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.sessiongateway.relay.ProviderAnswers;
 import dev.sessiongateway.security.GatewayClient;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.OpenIntent;
 import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionTracker;
-import dev.sessiongateway.upstream.ProviderReplies;
 import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.JsonRequests;
 import dev.sessiongateway.web.ProblemCode;
@@ -80,7 +80,7 @@ class PathorsSessionController {
 			@AuthenticationPrincipal GatewayClient caller) {
 		allow(caller, projectId);
 		PathorsRequests.Create create = PathorsRequests.create(body);
-		return ProviderReplies.relay(this.tracker.open(this.pathors,
+		return ProviderAnswers.relay(this.tracker.open(this.pathors,
 				new OpenIntent(projectId, create.sessionId(), create.body()), caller.name()));
 	}
 
@@ -112,7 +112,7 @@ class PathorsSessionController {
 			@AuthenticationPrincipal GatewayClient caller) {
 		allow(caller, projectId);
 		SessionKey key = key(projectId, PathorsRequests.end(body));
-		return ProviderReplies.relay(this.tracker.end(this.pathors, key, caller.name(), EndReason.CLIENT));
+		return ProviderAnswers.relay(this.tracker.end(this.pathors, key, caller.name(), EndReason.CLIENT));
 	}
 
 	/**
@@ -142,10 +142,10 @@ class PathorsSessionController {
 		PathorsRequests.Terminate terminate = PathorsRequests.terminate(body);
 		String sessionId = terminate.sessionId();
 		if (sessionId == null) {
-			return ProviderReplies
+			return ProviderAnswers
 				.relay(this.tracker.observe(null, () -> this.pathors.terminate(projectId, terminate.body())));
 		}
-		return ProviderReplies.relay(this.tracker.observe(key(projectId, sessionId),
+		return ProviderAnswers.relay(this.tracker.observe(key(projectId, sessionId),
 				() -> this.pathors.terminate(projectId, terminate.body())));
 	}
 
@@ -166,7 +166,7 @@ class PathorsSessionController {
 			@AuthenticationPrincipal GatewayClient caller) {
 		allow(caller, projectId);
 		SessionKey key = key(projectId, JsonRequests.checkId("sessionId", sessionId));
-		return ProviderReplies.relay(this.tracker.status(this.pathors, key));
+		return ProviderAnswers.relay(this.tracker.status(this.pathors, key));
 	}
 
 	private static SessionKey key(String projectId, String sessionId) {

@@ -13,14 +13,17 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * The callers, under {@code gateway.clients[i]}. A client may list two key hashes while
- * its key is being rotated. Every problem is reported at once, and a rejected value is
- * never echoed: a key pasted where its hash belongs must not end up in a log.
+ * its key is being rotated. Its own check reports every problem at once, each under the
+ * property it is about, and never echoes a value: a key pasted where its hash belongs
+ * must not end up in a log.
  */
 @ConfigurationProperties("gateway")
-record ClientProperties(List<Client> clients) {
+record ClientProperties(@DefaultValue List<Client> clients) implements Validator {
 
 	private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
@@ -29,20 +32,31 @@ record ClientProperties(List<Client> clients) {
 	 */
 	private static final Pattern SHA256SUM_LINE = Pattern.compile("[0-9a-fA-F]{64}\\s+\\*?\\S+");
 
-	ClientProperties(@Nullable List<Client> clients) {
-		this.clients = (clients != null) ? List.copyOf(clients) : List.of();
-		List<String> problems = new ArrayList<>();
-		if (this.clients.isEmpty()) {
-			problems.add("no clients are configured: set gateway.clients[0].name, gateway.clients[0].key-sha256 and "
-					+ "gateway.clients[0].roles");
+	ClientProperties {
+		clients = List.copyOf(clients);
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ClientProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Reports each problem under its property below {@code gateway}
+	 * ({@code clients[0].name}); a problem that names another property has it as an
+	 * argument.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		List<Client> clients = ((ClientProperties) target).clients();
+		if (clients.isEmpty()) {
+			errors.reject("missing", new Object[] { "clients[0].name", "clients[0].key-sha256", "clients[0].roles" },
+					"no clients are configured: set {0}, {1} and {2}");
 		}
-		for (int i = 0; i < this.clients.size(); i++) {
-			problems.addAll(this.clients.get(i).problems("gateway.clients[" + i + "]"));
+		for (int i = 0; i < clients.size(); i++) {
+			clients.get(i).validate("clients[" + i + "]", errors);
 		}
-		problems.addAll(sharedKeyHashes(this.clients));
-		if (!problems.isEmpty()) {
-			throw new IllegalArgumentException(String.join("; ", problems));
-		}
+		sharedKeyHashes(clients, errors);
 	}
 
 	/**
@@ -50,11 +64,10 @@ record ClientProperties(List<Client> clients) {
 	 * other, and with it that client's roles and scopes. A client may list its own hash
 	 * twice.
 	 */
-	private static List<String> sharedKeyHashes(List<Client> clients) {
+	private static void sharedKeyHashes(List<Client> clients, Errors errors) {
 		record Seen(int client, String property) {
 		}
 		Map<String, Seen> seen = new HashMap<>();
-		List<String> problems = new ArrayList<>();
 		for (int i = 0; i < clients.size(); i++) {
 			List<String> hashes = clients.get(i).keySha256();
 			for (int j = 0; j < hashes.size(); j++) {
@@ -62,65 +75,69 @@ record ClientProperties(List<Client> clients) {
 				if (!SHA256_HEX.matcher(hash).matches()) {
 					continue;
 				}
-				String property = "gateway.clients[" + i + "].key-sha256[" + j + "]";
+				String property = "clients[" + i + "].key-sha256[" + j + "]";
 				Seen first = seen.putIfAbsent(hash.toLowerCase(Locale.ROOT), new Seen(i, property));
 				if (first != null && first.client() != i) {
-					problems.add(first.property() + " and " + property + " are the same key hash: that key would be "
-							+ "taken for either client, with its roles and scopes, so give each client a key of its "
-							+ "own (values not shown)");
+					errors.rejectValue(first.property(), "shared", new Object[] { property },
+							"and {0} are the same key hash: that key would be taken for either client, with its "
+									+ "roles and scopes, so give each client a key of its own (values not shown)");
 				}
 			}
 		}
-		return problems;
 	}
 
 	/**
 	 * One caller. {@code scopes.<provider>} lists the scopes it may use at each provider
-	 * ({@code *} for all); {@code pathors-projects} and {@code konpro: true} are kept as
-	 * the contract's names for {@code scopes.pathors} and {@code scopes.konpro: "*"}.
+	 * ({@code *} for all). A provider's package may keep an older name for its scopes
+	 * working beside this one ({@link ClientScopesAlias}): its scopes are added here
+	 * while the client is bound.
 	 */
 	record Client(@Nullable String name, @DefaultValue List<String> keySha256, @DefaultValue Set<Role> roles,
-			@DefaultValue Map<String, List<String>> scopes, @DefaultValue List<String> pathorsProjects,
-			boolean konpro) {
+			@DefaultValue Map<String, List<String>> scopes) {
+
+		/** This client, also allowed these scopes at that provider. */
+		Client withScopes(String provider, List<String> more) {
+			if (more.isEmpty()) {
+				return this;
+			}
+			Map<String, List<String>> scopes = new HashMap<>(this.scopes);
+			List<String> merged = new ArrayList<>(scopes.getOrDefault(provider, List.of()));
+			merged.addAll(more);
+			scopes.put(provider, merged);
+			return new Client(this.name, this.keySha256, this.roles, scopes);
+		}
 
 		/** The scopes this client may use, by provider. */
 		Map<String, Set<String>> allowedScopes() {
 			Map<String, Set<String>> allowed = new HashMap<>();
-			this.scopes
-				.forEach((provider, list) -> allowed.computeIfAbsent(provider, (p) -> new HashSet<>()).addAll(list));
-			if (!this.pathorsProjects.isEmpty()) {
-				allowed.computeIfAbsent("pathors", (p) -> new HashSet<>()).addAll(this.pathorsProjects);
-			}
-			if (this.konpro) {
-				allowed.computeIfAbsent("konpro", (p) -> new HashSet<>()).add("*");
-			}
+			this.scopes.forEach((provider, list) -> allowed.put(provider, new HashSet<>(list)));
 			return allowed;
 		}
 
-		List<String> problems(String prefix) {
-			List<String> problems = new ArrayList<>();
+		void validate(String prefix, Errors errors) {
 			if (this.name == null || this.name.isBlank()) {
-				problems.add(prefix + ".name is missing");
+				errors.rejectValue(prefix + ".name", "missing", "is missing");
 			}
 			if (this.keySha256.isEmpty()) {
-				problems.add(prefix + ".key-sha256 is missing");
+				errors.rejectValue(prefix + ".key-sha256", "missing", "is missing");
 			}
 			for (int j = 0; j < this.keySha256.size(); j++) {
 				String hash = this.keySha256.get(j);
+				String property = prefix + ".key-sha256[" + j + "]";
 				if (SHA256SUM_LINE.matcher(hash).matches()) {
-					problems.add(prefix + ".key-sha256[" + j + "] must be the 64 hex characters alone, but it goes on "
-							+ "with what sha256sum prints after them (\"  -\"): keep only the hash, for example with "
-							+ "printf %s \"$KEY\" | sha256sum | cut -d' ' -f1 (value not shown)");
+					errors.rejectValue(property, "sha256sum-line",
+							"must be the 64 hex characters alone, but it goes on with what sha256sum prints after "
+									+ "them (\"  -\"): keep only the hash, for example with "
+									+ "printf %s \"$KEY\" | sha256sum | cut -d' ' -f1 (value not shown)");
 				}
 				else if (!SHA256_HEX.matcher(hash).matches()) {
-					problems.add(prefix + ".key-sha256[" + j
-							+ "] must be the SHA-256 of the key as 64 hex characters (value not shown)");
+					errors.rejectValue(property, "not-sha256",
+							"must be the SHA-256 of the key as 64 hex characters (value not shown)");
 				}
 			}
 			if (this.roles.isEmpty()) {
-				problems.add(prefix + ".roles is missing: give one or more of " + Role.names());
+				errors.rejectValue(prefix + ".roles", "missing", "is missing: give one or more of " + Role.names());
 			}
-			return problems;
 		}
 
 	}

@@ -21,17 +21,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gateway.console")
-record ConsoleProperties(@DefaultValue("30m") Duration idleTimeout, @DefaultValue("12h") Duration lifetime,
+record ConsoleProperties(
+		@DefaultValue("30m") @DurationMin(nanos = 1, message = "must be positive") Duration idleTimeout,
+		@DefaultValue("12h") @DurationMin(nanos = 1, message = "must be positive") Duration lifetime,
 		@DefaultValue @Valid SignInLimit signInLimit) {
-
-	ConsoleProperties {
-		if (!idleTimeout.isPositive()) {
-			throw new IllegalArgumentException("gateway.console.idle-timeout must be positive");
-		}
-		if (!lifetime.isPositive()) {
-			throw new IllegalArgumentException("gateway.console.lifetime must be positive");
-		}
-	}
 
 	/**
 	 * Sign-ins that may fail before more attempts are refused (429) without the key being

@@ -2,6 +2,7 @@ package dev.sessiongateway.security;
 
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -39,6 +40,16 @@ class SecurityConfiguration {
 	 */
 	static final String CONSOLE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
 			+ "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+	/**
+	 * The providers' older names for a client's scopes, read into each client as it is
+	 * bound. Static and made from its arguments alone: the start-up check reads the
+	 * clients before any other bean is made.
+	 */
+	@Bean
+	static ClientScopesAliases clientScopesAliases(ObjectProvider<ClientScopesAlias> aliases) {
+		return new ClientScopesAliases(aliases.orderedStream().toList());
+	}
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, ClientKeys keys, ConsoleSessions consoleSessions) {

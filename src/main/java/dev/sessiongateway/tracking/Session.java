@@ -1,35 +1,27 @@
 package dev.sessiongateway.tracking;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One session the gateway opened (or tried to open) at a provider. State changes are
- * methods that check the transition is allowed and return the history entry to store with
- * it.
+ * One session the gateway opened (or tried to open) at a provider, as a row of
+ * {@code tracked_session}. State changes are methods that check the transition is allowed
+ * and return the history entry to store with it.
  */
-@Entity
-@Table(name = "tracked_session")
-public class Session {
+final class Session {
 
 	static final int MAX_ERROR_LENGTH = 1000;
 
-	@Id
-	@GeneratedValue(strategy = GenerationType.IDENTITY)
 	private @Nullable Long id;
 
 	private String provider;
@@ -41,12 +33,12 @@ public class Session {
 	/** Set while the session is live, null otherwise; unique in the database. */
 	private @Nullable String liveKey;
 
-	@Enumerated(EnumType.STRING)
 	private SessionStatus status;
 
 	private String client;
 
-	private @Nullable String pathwayId;
+	/** What runs the session at its provider, as the provider named it. */
+	private @Nullable String agent;
 
 	private Instant createdAt;
 
@@ -56,14 +48,12 @@ public class Session {
 
 	private @Nullable Instant endedAt;
 
-	@Enumerated(EnumType.STRING)
 	private @Nullable EndReason endReason;
 
 	private @Nullable Instant nextAttemptAt;
 
 	private int attempts;
 
-	@Column(length = MAX_ERROR_LENGTH)
 	private @Nullable String lastError;
 
 	/** When the session last became ENDING: the end deadline counts from here. */
@@ -83,11 +73,135 @@ public class Session {
 	 */
 	private @Nullable Instant settlesAt;
 
-	@Version
 	private long version;
 
+	/**
+	 * The columns of {@code tracked_session}: the one place a column of the row is named
+	 * and tied to its field. Every read and write of the row goes through this list
+	 * ({@link SessionRows}); a new column is a field, one constant here, and a migration.
+	 */
+	enum Column {
+
+		ID("id", Kind.LONG, Write.GENERATED, (s) -> s.id, (s, v) -> s.id = (Long) v),
+		PROVIDER("provider", Kind.TEXT, Write.FIXED, (s) -> s.provider, (s, v) -> s.provider = (String) v),
+		SCOPE("scope", Kind.TEXT, Write.FIXED, (s) -> s.scope, (s, v) -> s.scope = (String) v),
+		CLIENT("client", Kind.TEXT, Write.FIXED, (s) -> s.client, (s, v) -> s.client = (String) v),
+		CREATED_AT("created_at", Kind.TIME, Write.FIXED, (s) -> s.createdAt, (s, v) -> s.createdAt = (Instant) v),
+		SESSION_ID("session_id", Kind.TEXT, Write.CHANGEABLE, (s) -> s.sessionId, (s, v) -> s.sessionId = (String) v),
+		LIVE_KEY("live_key", Kind.TEXT, Write.CHANGEABLE, (s) -> s.liveKey, (s, v) -> s.liveKey = (String) v),
+		STATUS("status", Kind.STATUS, Write.CHANGEABLE, (s) -> s.status, (s, v) -> s.status = (SessionStatus) v),
+		AGENT("agent", Kind.TEXT, Write.CHANGEABLE, (s) -> s.agent, (s, v) -> s.agent = (String) v),
+		UPDATED_AT("updated_at", Kind.TIME, Write.CHANGEABLE, (s) -> s.updatedAt, (s, v) -> s.updatedAt = (Instant) v),
+		EXPIRES_AT("expires_at", Kind.TIME, Write.CHANGEABLE, (s) -> s.expiresAt, (s, v) -> s.expiresAt = (Instant) v),
+		ENDED_AT("ended_at", Kind.TIME, Write.CHANGEABLE, (s) -> s.endedAt, (s, v) -> s.endedAt = (Instant) v),
+		END_REASON("end_reason", Kind.REASON, Write.CHANGEABLE, (s) -> s.endReason,
+				(s, v) -> s.endReason = (EndReason) v),
+		NEXT_ATTEMPT_AT("next_attempt_at", Kind.TIME, Write.CHANGEABLE, (s) -> s.nextAttemptAt,
+				(s, v) -> s.nextAttemptAt = (Instant) v),
+		ATTEMPTS("attempts", Kind.INT, Write.CHANGEABLE, (s) -> s.attempts, (s, v) -> s.attempts = (Integer) v),
+		LAST_ERROR("last_error", Kind.TEXT, Write.CHANGEABLE, (s) -> s.lastError, (s, v) -> s.lastError = (String) v),
+		ENDING_SINCE("ending_since", Kind.TIME, Write.CHANGEABLE, (s) -> s.endingSince,
+				(s, v) -> s.endingSince = (Instant) v),
+		FLAGGED_AT("flagged_at", Kind.TIME, Write.CHANGEABLE, (s) -> s.flaggedAt, (s, v) -> s.flaggedAt = (Instant) v),
+		LAST_CHECKED_AT("last_checked_at", Kind.TIME, Write.CHANGEABLE, (s) -> s.lastCheckedAt,
+				(s, v) -> s.lastCheckedAt = (Instant) v),
+		SETTLES_AT("settles_at", Kind.TIME, Write.CHANGEABLE, (s) -> s.settlesAt, (s, v) -> s.settlesAt = (Instant) v),
+		VERSION("version", Kind.LONG, Write.VERSION, (s) -> s.version, (s, v) -> s.version = (Long) v);
+
+		/** How a column is written. */
+		enum Write {
+
+			/** Given by the database on insert, never written. */
+			GENERATED,
+			/** Written on insert only. */
+			FIXED,
+			/** Written on insert and by every update that changes the row. */
+			CHANGEABLE,
+			/** The row's version: 0 on insert, the compare-and-set of every update. */
+			VERSION
+
+		}
+
+		/** How a column's values are read and bound. */
+		enum Kind {
+
+			TEXT, TIME, INT, LONG, STATUS, REASON;
+
+			@Nullable Object read(ResultSet row, String name) throws SQLException {
+				return switch (this) {
+					case TEXT -> row.getString(name);
+					case TIME -> {
+						OffsetDateTime value = row.getObject(name, OffsetDateTime.class);
+						yield (value != null) ? value.toInstant() : null;
+					}
+					case INT -> row.getInt(name);
+					case LONG -> row.getLong(name);
+					case STATUS -> SessionStatus.valueOf(row.getString(name));
+					case REASON -> {
+						String value = row.getString(name);
+						yield (value != null) ? EndReason.valueOf(value) : null;
+					}
+				};
+			}
+
+		}
+
+		private final String column;
+
+		private final Kind kind;
+
+		private final Write write;
+
+		private final Function<Session, @Nullable Object> get;
+
+		private final BiConsumer<Session, @Nullable Object> set;
+
+		Column(String column, Kind kind, Write write, Function<Session, @Nullable Object> get,
+				BiConsumer<Session, @Nullable Object> set) {
+			this.column = column;
+			this.kind = kind;
+			this.write = write;
+			this.get = get;
+			this.set = set;
+		}
+
+		/** The column's name in the table. */
+		String column() {
+			return this.column;
+		}
+
+		Write write() {
+			return this.write;
+		}
+
+		/** The session's value for this column, as JDBC binds it. */
+		@Nullable Object bound(Session session) {
+			Object value = this.get.apply(session);
+			if (value instanceof Instant instant) {
+				return instant.atOffset(ZoneOffset.UTC);
+			}
+			return (value instanceof Enum<?> name) ? name.name() : value;
+		}
+
+		/** Sets the session's field from the current row of a result set. */
+		void read(ResultSet row, Session session) throws SQLException {
+			this.set.accept(session, this.kind.read(row, this.column));
+		}
+
+		private static final java.util.Map<Write, List<Column>> BY_WRITE = java.util.Arrays.stream(values())
+			.collect(java.util.stream.Collectors.groupingBy(Column::write, () -> new java.util.EnumMap<>(Write.class),
+					java.util.stream.Collectors.toUnmodifiableList()));
+
+		/** The columns of one way of writing, in order. */
+		static List<Column> written(Write write) {
+			return BY_WRITE.getOrDefault(write, List.of());
+		}
+
+	}
+
+	/** A row about to be read from the database ({@link SessionRows}). */
 	@SuppressWarnings("NullAway.Init")
-	protected Session() {
+	Session() {
 	}
 
 	private Session(String provider, String scope, @Nullable String sessionId, String client, Instant now) {
@@ -105,47 +219,22 @@ public class Session {
 	}
 
 	/**
-	 * A row as the database holds it, its changeable columns still to be
-	 * {@linkplain #read read} (see {@link SessionRows}).
-	 */
-	static Session restored(long id, String provider, String scope, @Nullable String sessionId, String client,
-			Instant createdAt, long version) {
-		Session session = new Session(provider, scope, sessionId, client, createdAt);
-		session.id = id;
-		session.version = version;
-		return session;
-	}
-
-	/**
-	 * The columns a change may write, in {@link SessionRows}' update order: comparing
-	 * them before and after a change tells whether the row needs writing at all.
+	 * The values a change may write: comparing them before and after a change tells
+	 * whether the row needs writing at all.
 	 */
 	List<@Nullable Object> changeable() {
-		return Arrays.asList(this.sessionId, this.liveKey, this.status.name(), this.pathwayId, this.updatedAt,
-				this.expiresAt, this.endedAt, (this.endReason != null) ? this.endReason.name() : null,
-				this.nextAttemptAt, this.attempts, this.lastError, this.endingSince, this.flaggedAt, this.lastCheckedAt,
-				this.settlesAt);
+		List<@Nullable Object> values = new ArrayList<>();
+		for (Column column : Column.written(Column.Write.CHANGEABLE)) {
+			values.add(column.bound(this));
+		}
+		return values;
 	}
 
-	/** Sets the changeable columns as read from the database, in the same order. */
-	void read(@Nullable String liveKey, SessionStatus status, @Nullable String pathwayId, Instant updatedAt,
-			@Nullable Instant expiresAt, @Nullable Instant endedAt, @Nullable EndReason endReason,
-			@Nullable Instant nextAttemptAt, int attempts, @Nullable String lastError, @Nullable Instant endingSince,
-			@Nullable Instant flaggedAt, @Nullable Instant lastCheckedAt, @Nullable Instant settlesAt) {
-		this.liveKey = liveKey;
-		this.status = status;
-		this.pathwayId = pathwayId;
-		this.updatedAt = updatedAt;
-		this.expiresAt = expiresAt;
-		this.endedAt = endedAt;
-		this.endReason = endReason;
-		this.nextAttemptAt = nextAttemptAt;
-		this.attempts = attempts;
-		this.lastError = lastError;
-		this.endingSince = endingSince;
-		this.flaggedAt = flaggedAt;
-		this.lastCheckedAt = lastCheckedAt;
-		this.settlesAt = settlesAt;
+	/** The session as other packages see it. */
+	TrackedSession view() {
+		return new TrackedSession(getId(), this.provider, this.scope, this.sessionId, this.status, this.client,
+				this.createdAt, this.updatedAt, this.expiresAt, this.endedAt, this.endReason, this.agent, this.attempts,
+				this.lastError, this.nextAttemptAt, this.endingSince, this.flaggedAt, this.lastCheckedAt);
 	}
 
 	/** The id the database gave the new row. */
@@ -257,7 +346,7 @@ public class Session {
 			throw new IllegalStateException("an open session needs a session id");
 		}
 		this.liveKey = new SessionKey(this.provider, this.scope, this.sessionId).liveKey();
-		this.pathwayId = facts.pathwayId();
+		this.agent = facts.agent();
 		this.expiresAt = facts.expiresAt();
 		EndReason pendingEnd = this.endReason;
 		this.endReason = null;
@@ -640,8 +729,8 @@ public class Session {
 		return this.client;
 	}
 
-	public @Nullable String getPathwayId() {
-		return this.pathwayId;
+	public @Nullable String getAgent() {
+		return this.agent;
 	}
 
 	public Instant getCreatedAt() {

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +37,12 @@ class SessionEnds {
 	private final SessionMeters meters;
 
 	SessionEnds(SessionStore store, Clock clock, TrackingProperties properties, RetryPolicy retries,
-			MeterRegistry meters) {
+			SessionMeters meters) {
 		this.store = store;
 		this.clock = clock;
 		this.properties = properties;
 		this.retries = retries;
-		this.meters = new SessionMeters(meters);
+		this.meters = meters;
 	}
 
 	/** How asking for an end left the row. */
@@ -193,30 +192,6 @@ class SessionEnds {
 			return new EndResult.Settled<>(row.getSessionId(), row.getStatus());
 		}
 		return attempt(provider, new Start.Ending(id, row.getScope(), row.getSessionId(), null), false);
-	}
-
-	/**
-	 * One more end attempt for an ENDING row, made only when it is due: while another
-	 * call may be in flight, nothing is sent.
-	 */
-	<R> EndResult<R> retry(ProviderSessions<R> provider, long id) {
-		Instant now = now();
-		Instant heldUntil = now.plus(provider.longestCall());
-		Start start = this.store.change(id, (session, history) -> {
-			if (session.getStatus() != SessionStatus.ENDING || session.getSessionId() == null) {
-				return new Start.NotLive(session.getStatus());
-			}
-			if (session.endUnderway(now)) {
-				return new Start.Underway(id, session.getSessionId());
-			}
-			session.holdForInlineAttempt(heldUntil);
-			return new Start.Ending(id, session.getScope(), session.getSessionId(), null);
-		});
-		if (start instanceof Start.NotLive notLive) {
-			Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
-			return new EndResult.Settled<>(row.getSessionId(), notLive.status());
-		}
-		return (start instanceof Start.Ending ending) ? attempt(provider, ending, false) : finish(provider, start);
 	}
 
 	/**

@@ -8,17 +8,17 @@ import org.jspecify.annotations.Nullable;
  * What a provider's reply said about one session.
  *
  * @param sessionId the session it names, if it names one
- * @param pathwayId the Pathors pathway, if known
+ * @param agent what runs the session at its provider (an agent, a pathway: the provider's
+ * own id of it), if the reply names it
  * @param expiresAt when the provider lets the session expire, if it does
  * @param endedBecause null while the session is alive; otherwise why it is over
  */
-public record SessionFacts(@Nullable String sessionId, @Nullable String pathwayId, @Nullable Instant expiresAt,
+public record SessionFacts(@Nullable String sessionId, @Nullable String agent, @Nullable Instant expiresAt,
 		@Nullable EndReason endedBecause) {
 
 	/** The session is alive. */
-	public static SessionFacts alive(@Nullable String sessionId, @Nullable String pathwayId,
-			@Nullable Instant expiresAt) {
-		return new SessionFacts(sessionId, pathwayId, expiresAt, null);
+	public static SessionFacts alive(@Nullable String sessionId, @Nullable String agent, @Nullable Instant expiresAt) {
+		return new SessionFacts(sessionId, agent, expiresAt, null);
 	}
 
 	/** The session is over at the provider, for this reason. */

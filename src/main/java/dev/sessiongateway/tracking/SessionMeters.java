@@ -8,11 +8,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.stereotype.Component;
+
 /**
  * The ledger's counters, each tagged by provider: opens and ends by outcome, end calls
  * in-line and in the background, and what background work settled. A counter is built the
  * first time it counts and kept, so counting costs a map lookup and an increment.
  */
+@Component
 final class SessionMeters {
 
 	/** How an open came out. */

@@ -6,35 +6,34 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
-import jakarta.persistence.criteria.Path;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.domain.Sort;
-import org.springframework.data.jpa.domain.Specification;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
+import dev.sessiongateway.ledger.Ledger;
+
 /**
- * What other packages may read of the ledger: filtered pages, one session with its
+ * What other packages may read of the ledger: searches page by page, one session with its
  * history, and live counts.
  */
 @Service
 public class SessionQueries {
 
 	/** The order sessions were opened in: creation time, then id. */
-	private static final Sort OPENING_ORDER = Sort.by("createdAt", "id");
+	private static final Comparator<TrackedSession> IN_OPENING_ORDER = Comparator.comparing(TrackedSession::createdAt)
+		.thenComparingLong(TrackedSession::id);
 
-	private static final Comparator<Session> IN_OPENING_ORDER = Comparator.comparing(Session::getCreatedAt)
-		.thenComparingLong(Session::getId);
+	/** Live statuses, as the three parameters of {@link #LIVE_STATUSES}. */
+	private static final String LIVE = "status in (?, ?, ?)";
 
-	private final SessionRepository sessions;
+	private static final Object[] LIVE_STATUSES = SessionStatus.LIVE.stream().map(Enum::name).toArray();
 
-	private final SessionTransitionRepository transitions;
+	private final JdbcTemplate jdbc;
 
-	SessionQueries(SessionRepository sessions, SessionTransitionRepository transitions) {
-		this.sessions = sessions;
-		this.transitions = transitions;
+	SessionQueries(Ledger ledger) {
+		this.jdbc = ledger.jdbc();
 	}
 
 	/**
@@ -43,85 +42,116 @@ public class SessionQueries {
 	 */
 	public record Position(Instant createdAt, long id) {
 
-		public static Position of(Session session) {
-			return new Position(session.getCreatedAt(), session.getId());
+		public static Position of(TrackedSession session) {
+			return new Position(session.createdAt(), session.id());
 		}
 
 	}
 
 	/**
-	 * Up to {@code limit} sessions in one of the statuses that match the filter, in the
-	 * order they were opened (creation time, then id), after a position. Each status is
-	 * read on its own, so that every read walks an index in that order and stops at
-	 * {@code limit} rows however many match; the pages are merged.
+	 * Up to {@code limit} sessions matching the search, in the order they were opened
+	 * (creation time, then id), after a position. Each status is read on its own, so that
+	 * every read walks an index in that order and stops at {@code limit} rows however
+	 * many match; the pages are merged.
 	 */
-	public List<Session> find(Set<SessionStatus> statuses, Specification<Session> filter, @Nullable Position after,
-			int limit) {
-		if (statuses.isEmpty()) {
-			return List.of();
+	public List<TrackedSession> find(SessionSearch search, @Nullable Position after, int limit) {
+		List<TrackedSession> found = new ArrayList<>();
+		for (SessionStatus status : EnumSet.copyOf(search.statuses())) {
+			found.addAll(page(search, status, after, limit));
 		}
-		List<Session> found = new ArrayList<>();
-		for (SessionStatus status : EnumSet.copyOf(statuses)) {
-			Specification<Session> page = filter.and(inStatus(status));
-			if (after != null) {
-				page = page.and(after(after));
-			}
-			found.addAll(this.sessions.findBy(page, (query) -> query.sortBy(OPENING_ORDER).limit(limit).all()));
-		}
-		if (statuses.size() == 1) {
+		if (search.statuses().size() == 1) {
 			return found;
 		}
 		found.sort(IN_OPENING_ORDER);
 		return List.copyOf(found.subList(0, Math.min(limit, found.size())));
 	}
 
-	private static Specification<Session> inStatus(SessionStatus status) {
-		return (root, query, cb) -> cb.equal(root.get("status"), status);
-	}
-
 	/**
-	 * Sessions past a position. The first condition alone bounds the index range; the
-	 * second drops the rows of the same instant up to the position's id.
+	 * One status's page. The first condition on the position alone bounds the index
+	 * range; the second drops the rows of the same instant up to the position's id.
 	 */
-	private static Specification<Session> after(Position position) {
-		return (root, query, cb) -> {
-			Path<Instant> createdAt = root.get("createdAt");
-			return cb.and(cb.greaterThanOrEqualTo(createdAt, position.createdAt()),
-					cb.or(cb.greaterThan(createdAt, position.createdAt()),
-							cb.greaterThan(root.<Long>get("id"), position.id())));
-		};
+	private List<TrackedSession> page(SessionSearch search, SessionStatus status, @Nullable Position after, int limit) {
+		StringBuilder sql = new StringBuilder(
+				"select " + SessionRows.COLUMNS + " from tracked_session where status = ?");
+		List<Object> args = new ArrayList<>(List.of(status.name()));
+		condition(sql, args, "provider = ?", search.provider());
+		condition(sql, args, "scope = ?", search.scope());
+		condition(sql, args, "client = ?", search.client());
+		condition(sql, args, "session_id = ?", search.sessionId());
+		condition(sql, args, "created_at < ?", at(search.createdBefore()));
+		condition(sql, args, "created_at > ?", at(search.createdAfter()));
+		if (after != null) {
+			sql.append(" and created_at >= ? and (created_at > ? or id > ?)");
+			args.addAll(List.of(SessionStore.at(after.createdAt()), SessionStore.at(after.createdAt()), after.id()));
+		}
+		sql.append(" order by created_at, id fetch first ? rows only");
+		args.add(limit);
+		return this.jdbc.query(sql.toString(), (rs, row) -> SessionRows.session(rs, row).view(), args.toArray());
 	}
 
-	public Optional<Session> find(long id) {
-		return this.sessions.findById(id);
+	private static void condition(StringBuilder sql, List<Object> args, String condition, @Nullable Object value) {
+		if (value != null) {
+			sql.append(" and ").append(condition);
+			args.add(value);
+		}
+	}
+
+	private static @Nullable Object at(@Nullable Instant instant) {
+		return (instant != null) ? SessionStore.at(instant) : null;
+	}
+
+	public Optional<TrackedSession> find(long id) {
+		List<TrackedSession> rows = this.jdbc.query(
+				"select " + SessionRows.COLUMNS + " from tracked_session where id = ?",
+				(rs, row) -> SessionRows.session(rs, row).view(), id);
+		return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
 	}
 
 	/** A session's history, oldest first. */
-	public List<SessionTransition> history(long id) {
-		return this.transitions.historyOf(id);
+	public List<HistoryEntry> history(long id) {
+		return this.jdbc.query(SessionRows.HISTORY, SessionRows::history, id);
 	}
 
 	/** Counts of live sessions by provider, scope and status. */
 	public List<SessionCount> liveCounts() {
-		return this.sessions.countByProviderScopeAndStatus(List.copyOf(SessionStatus.LIVE));
+		return this.jdbc.query(
+				"select provider, scope, status, count(*) as sessions from tracked_session where " + LIVE
+						+ " group by provider, scope, status order by provider, scope, status",
+				(rs, row) -> new SessionCount(rs.getString("provider"), rs.getString("scope"),
+						SessionStatus.valueOf(rs.getString("status")), rs.getLong("sessions")),
+				LIVE_STATUSES);
 	}
 
 	/** Counts of live sessions by the client that opened them and status. */
 	public List<ClientCount> liveCountsByClient() {
-		return this.sessions.countByClientAndStatus(List.copyOf(SessionStatus.LIVE));
+		return this.jdbc.query(
+				"select client, status, count(*) as sessions from tracked_session where " + LIVE
+						+ " group by client, status order by client, status",
+				(rs, row) -> new ClientCount(rs.getString("client"), SessionStatus.valueOf(rs.getString("status")),
+						rs.getLong("sessions")),
+				LIVE_STATUSES);
 	}
 
 	public @Nullable Instant oldestActiveCreatedAt() {
-		return this.sessions.oldestActiveCreatedAt();
+		List<java.time.OffsetDateTime> oldest = this.jdbc.query(
+				"select min(created_at) as oldest from tracked_session where status = ?",
+				(rs, row) -> rs.getObject("oldest", java.time.OffsetDateTime.class), SessionStatus.ACTIVE.name());
+		return (oldest.isEmpty() || oldest.getFirst() == null) ? null : oldest.getFirst().toInstant();
 	}
 
 	/** Ends past their deadline, flagged for a human. */
 	public long flaggedEnds() {
-		return this.sessions.countByStatusAndFlaggedAtIsNotNull(SessionStatus.ENDING);
+		return count("select count(*) from tracked_session where status = ? and flagged_at is not null",
+				SessionStatus.ENDING);
 	}
 
 	public long count(SessionStatus status) {
-		return this.sessions.countByStatus(status);
+		return count("select count(*) from tracked_session where status = ?", status);
+	}
+
+	private long count(String sql, SessionStatus status) {
+		Long count = this.jdbc.queryForObject(sql, Long.class, status.name());
+		return (count != null) ? count : 0;
 	}
 
 }

@@ -3,10 +3,11 @@ package dev.sessiongateway.tracking;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,46 +17,45 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Component;
 
-import static dev.sessiongateway.tracking.SessionStore.at;
+import dev.sessiongateway.ledger.Ledger;
+import dev.sessiongateway.tracking.Session.Column;
 
 /**
- * The session table's rows in plain JDBC, for the write path: one statement per read,
- * insert or update, no persistence context. An update is a compare-and-set on the row's
- * id and version and writes only a row a change actually moved. Every write is also
- * recorded in the transaction's journal entry when the ledger keeps a journal
- * ({@link LedgerTransactions}).
+ * The session table's rows in plain JDBC: one statement per read, insert or update, each
+ * made from the one list of the row's columns ({@link Session.Column}). An update is a
+ * compare-and-set on the row's id and version and writes only a row a change actually
+ * moved.
  */
 @Component
 class SessionRows {
 
-	private static final String COLUMNS = """
-			id, provider, scope, session_id, client, created_at, version, live_key, status, pathway_id, updated_at,
-			expires_at, ended_at, end_reason, next_attempt_at, attempts, last_error, ending_since, flagged_at,
-			last_checked_at, settles_at""";
+	/** Every column, as a select list. */
+	static final String COLUMNS = names(Stream.of(Column.values()));
 
-	private static final String INSERT = """
-			insert into tracked_session (provider, scope, client, created_at, version, session_id, live_key, status,
-			pathway_id, updated_at, expires_at, ended_at, end_reason, next_attempt_at, attempts, last_error,
-			ending_since, flagged_at, last_checked_at, settles_at)
-			values (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+	private static final List<Column> INSERTED = Stream
+		.concat(Column.written(Column.Write.FIXED).stream(), Column.written(Column.Write.CHANGEABLE).stream())
+		.toList();
 
-	private static final String UPDATE = """
-			update tracked_session set session_id = ?, live_key = ?, status = ?, pathway_id = ?, updated_at = ?,
-			expires_at = ?, ended_at = ?, end_reason = ?, next_attempt_at = ?, attempts = ?, last_error = ?,
-			ending_since = ?, flagged_at = ?, last_checked_at = ?, settles_at = ?, version = version + 1
-			where id = ? and version = ?""";
+	private static final List<Column> UPDATED = Column.written(Column.Write.CHANGEABLE);
 
-	private static final String INSERT_HISTORY = """
-			insert into session_transition (session_ref, from_status, to_status, at, actor, reason, detail)
-			values (?, ?, ?, ?, ?, ?, ?)""";
+	private static final String INSERT = "insert into tracked_session (" + names(INSERTED.stream()) + ") values ("
+			+ INSERTED.stream().map((column) -> "?").collect(Collectors.joining(", ")) + ")";
+
+	private static final String UPDATE = "update tracked_session set "
+			+ UPDATED.stream().map((column) -> column.column() + " = ?").collect(Collectors.joining(", "))
+			+ ", version = version + 1 where id = ? and version = ?";
+
+	private static final String INSERT_HISTORY = "insert into session_transition (session_ref, "
+			+ SessionTransition.COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?)";
+
+	/** A session's history, oldest first. */
+	static final String HISTORY = "select " + SessionTransition.COLUMNS
+			+ " from session_transition where session_ref = ? order by id";
 
 	private final JdbcTemplate jdbc;
 
-	private final LedgerTransactions transactions;
-
-	SessionRows(JdbcTemplate jdbc, LedgerTransactions transactions) {
-		this.jdbc = jdbc;
-		this.transactions = transactions;
+	SessionRows(Ledger ledger) {
+		this.jdbc = ledger.jdbc();
 	}
 
 	Optional<Session> find(long id) {
@@ -87,12 +87,8 @@ class SessionRows {
 	void insert(Session session) {
 		KeyHolder key = new GeneratedKeyHolder();
 		this.jdbc.update((connection) -> {
-			PreparedStatement insert = connection.prepareStatement(INSERT, new String[] { "id" });
-			insert.setString(1, session.getProvider());
-			insert.setString(2, session.getScope());
-			insert.setString(3, session.getClient());
-			insert.setObject(4, at(session.getCreatedAt()));
-			bind(insert, 5, session.changeable());
+			PreparedStatement insert = connection.prepareStatement(INSERT, new String[] { Column.ID.column() });
+			bind(insert, 1, INSERTED, session);
 			return insert;
 		}, key);
 		Number id = key.getKey();
@@ -100,7 +96,6 @@ class SessionRows {
 			throw new IllegalStateException("the database gave the new session row no id");
 		}
 		session.inserted(id.longValue());
-		this.transactions.journal((entry) -> entry.session(session));
 	}
 
 	/**
@@ -108,42 +103,24 @@ class SessionRows {
 	 * @throws OptimisticLockingFailureException if another party changed the row first
 	 */
 	void update(Session session) {
-		List<@Nullable Object> columns = session.changeable();
 		int written = this.jdbc.update((connection) -> {
 			PreparedStatement update = connection.prepareStatement(UPDATE);
-			bind(update, 1, columns);
-			update.setLong(columns.size() + 1, session.getId());
-			update.setLong(columns.size() + 2, session.version());
+			bind(update, 1, UPDATED, session);
+			update.setLong(UPDATED.size() + 1, session.getId());
+			update.setLong(UPDATED.size() + 2, session.version());
 			return update;
 		});
 		if (written != 1) {
 			throw new OptimisticLockingFailureException("session " + session.getId() + " changed meanwhile");
 		}
 		session.updated();
-		this.transactions.journal((entry) -> entry.session(session));
 	}
 
 	void insertHistory(List<SessionTransition> entries) {
-		for (SessionTransition entry : entries) {
-			Object[] values = { entry.sessionRef(), name(entry.getFromStatus()), entry.getToStatus().name(),
-					at(entry.getAt()), entry.getActor(), name(entry.getReason()), entry.getDetail() };
-			if (!this.transactions.journaled()) {
-				this.jdbc.update(INSERT_HISTORY, values);
-				continue;
-			}
-			KeyHolder key = new GeneratedKeyHolder();
-			this.jdbc.update((connection) -> {
-				PreparedStatement insert = connection.prepareStatement(INSERT_HISTORY, new String[] { "id" });
-				for (int i = 0; i < values.length; i++) {
-					insert.setObject(i + 1, values[i]);
-				}
-				return insert;
-			}, key);
-			Number id = key.getKey();
-			if (id == null) {
-				throw new IllegalStateException("the database gave the history entry no id");
-			}
-			this.transactions.journal((journal) -> journal.history(id.longValue(), entry));
+		for (SessionTransition transition : entries) {
+			HistoryEntry entry = transition.entry();
+			this.jdbc.update(INSERT_HISTORY, transition.sessionRef(), name(entry.from()), entry.to().name(),
+					SessionStore.at(entry.at()), entry.actor(), name(entry.reason()), entry.detail());
 		}
 	}
 
@@ -151,7 +128,6 @@ class SessionRows {
 	void delete(long id) {
 		this.jdbc.update("delete from session_transition where session_ref = ?", id);
 		this.jdbc.update("delete from tracked_session where id = ?", id);
-		this.transactions.journal((entry) -> entry.delete(id));
 	}
 
 	private Optional<Session> one(String query, Object argument) {
@@ -159,38 +135,34 @@ class SessionRows {
 		return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
 	}
 
-	private static Session session(ResultSet rs, int row) throws SQLException {
-		Session session = Session.restored(rs.getLong("id"), rs.getString("provider"), rs.getString("scope"),
-				rs.getString("session_id"), rs.getString("client"), required(instant(rs, "created_at")),
-				rs.getLong("version"));
-		String endReason = rs.getString("end_reason");
-		session.read(rs.getString("live_key"), SessionStatus.valueOf(rs.getString("status")),
-				rs.getString("pathway_id"), required(instant(rs, "updated_at")), instant(rs, "expires_at"),
-				instant(rs, "ended_at"), (endReason != null) ? EndReason.valueOf(endReason) : null,
-				instant(rs, "next_attempt_at"), rs.getInt("attempts"), rs.getString("last_error"),
-				instant(rs, "ending_since"), instant(rs, "flagged_at"), instant(rs, "last_checked_at"),
-				instant(rs, "settles_at"));
+	/** A row of {@link #COLUMNS}. */
+	static Session session(ResultSet rs, int row) throws SQLException {
+		Session session = new Session();
+		for (Column column : Column.values()) {
+			column.read(rs, session);
+		}
 		return session;
 	}
 
-	private static void bind(PreparedStatement statement, int first, List<@Nullable Object> values)
+	/** A history entry of {@link SessionTransition#COLUMNS}. */
+	static HistoryEntry history(ResultSet rs, int row) throws SQLException {
+		String from = rs.getString("from_status");
+		String reason = rs.getString("reason");
+		OffsetDateTime at = rs.getObject("at", OffsetDateTime.class);
+		return new HistoryEntry((from != null) ? SessionStatus.valueOf(from) : null,
+				SessionStatus.valueOf(rs.getString("to_status")), at.toInstant(), rs.getString("actor"),
+				(reason != null) ? EndReason.valueOf(reason) : null, rs.getString("detail"));
+	}
+
+	private static void bind(PreparedStatement statement, int first, List<Column> columns, Session session)
 			throws SQLException {
-		for (int i = 0; i < values.size(); i++) {
-			Object value = values.get(i);
-			statement.setObject(first + i, (value instanceof Instant instant) ? at(instant) : value);
+		for (int i = 0; i < columns.size(); i++) {
+			statement.setObject(first + i, columns.get(i).bound(session));
 		}
 	}
 
-	private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
-		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-		return (value != null) ? value.toInstant() : null;
-	}
-
-	private static Instant required(@Nullable Instant value) {
-		if (value == null) {
-			throw new IllegalStateException("a session row lacks a required time");
-		}
-		return value;
+	private static String names(Stream<Column> columns) {
+		return columns.map(Column::column).collect(Collectors.joining(", "));
 	}
 
 	private static @Nullable String name(@Nullable Enum<?> value) {

@@ -17,15 +17,17 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+
+import dev.sessiongateway.ledger.Ledger;
 import org.springframework.transaction.TransactionException;
 
 /**
  * The session table's writes, each a short transaction of its own (a request's changes
- * share their commit with others waiting at the same moment, see {@link GroupCommits}). A
- * change to a row is a compare-and-set on its id and version: the row is read, the change
- * decides from what it finds, and the write only lands if nobody changed the row in
- * between; otherwise the change runs again on a fresh read. Database failures surface as
- * {@link TrackingUnavailableException}.
+ * share their commit with others waiting at the same moment, see {@link Ledger#commit}).
+ * A change to a row is a compare-and-set on its id and version: the row is read, the
+ * change decides from what it finds, and the write only lands if nobody changed the row
+ * in between; otherwise the change runs again on a fresh read. Database failures surface
+ * as {@link TrackingUnavailableException}.
  */
 @Component
 class SessionStore {
@@ -60,17 +62,14 @@ class SessionStore {
 
 	private final SessionRows rows;
 
-	private final GroupCommits commits;
-
-	private final LedgerTransactions transactions;
+	private final Ledger ledger;
 
 	private final JdbcTemplate jdbc;
 
-	SessionStore(SessionRows rows, GroupCommits commits, LedgerTransactions transactions, JdbcTemplate jdbc) {
+	SessionStore(SessionRows rows, Ledger ledger) {
 		this.rows = rows;
-		this.commits = commits;
-		this.transactions = transactions;
-		this.jdbc = jdbc;
+		this.ledger = ledger;
+		this.jdbc = ledger.jdbc();
 	}
 
 	/** A change to one row: reads it, may move it, and writes its history entries. */
@@ -111,7 +110,7 @@ class SessionStore {
 			Supplier<Session> row) {
 		for (int race = 1;; race++) {
 			try {
-				return required(this.commits.run(() -> {
+				return required(this.ledger.commit(() -> {
 					Session session = row.get();
 					this.rows.insert(session);
 					this.rows.insertHistory(List.of(session.recorded()));
@@ -168,7 +167,7 @@ class SessionStore {
 		for (int race = 1;; race++) {
 			Session held = (race == 1) ? known : null;
 			try {
-				return required(this.commits.run(() -> {
+				return required(this.ledger.commit(() -> {
 					Session session = (held != null) ? held
 							: this.rows.find(id).orElseThrow(() -> new IllegalStateException("no session " + id));
 					return apply(session, change);
@@ -306,7 +305,7 @@ class SessionStore {
 
 	private <T> T inTransaction(String failure, Supplier<T> work) {
 		try {
-			return required(this.transactions.template().execute((status) -> work.get()));
+			return required(this.ledger.transaction(work));
 		}
 		catch (DataAccessException | TransactionException ex) {
 			throw new TrackingUnavailableException(failure, ex);

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +36,12 @@ public class SessionTracker {
 
 	private final TrackingProperties properties;
 
-	SessionTracker(SessionStore store, SessionEnds ends, Clock clock, MeterRegistry meters,
+	SessionTracker(SessionStore store, SessionEnds ends, Clock clock, SessionMeters meters,
 			ConfiguredProviders providers, TrackingProperties properties) {
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
-		this.meters = new SessionMeters(meters);
+		this.meters = meters;
 		this.providers = providers;
 		this.properties = properties;
 	}
@@ -214,15 +213,6 @@ public class SessionTracker {
 	public Optional<EndResult<?>> endRow(long id, String actor, EndReason reason) {
 		Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
 		return this.ends.endRow(provider(row), id, actor, reason);
-	}
-
-	/**
-	 * One more end attempt for an ENDING row, if it is due (no other end call may be in
-	 * flight).
-	 */
-	public EndResult<?> retryEnd(long id) {
-		Session row = this.store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
-		return this.ends.retry(provider(row), id);
 	}
 
 	/**

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,12 +55,12 @@ public class SessionUpkeep {
 
 	private final TrackingProperties properties;
 
-	SessionUpkeep(SessionStore store, SessionEnds ends, Clock clock, MeterRegistry meters,
+	SessionUpkeep(SessionStore store, SessionEnds ends, Clock clock, SessionMeters meters,
 			ConfiguredProviders providers, TrackingProperties properties) {
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
-		this.meters = new SessionMeters(meters);
+		this.meters = meters;
 		this.providers = providers;
 		this.properties = properties;
 	}

@@ -1,6 +1,8 @@
 /**
- * The session record, its states and transitions, and the short transactions that move it
- * from one state to the next; knows no provider.
+ * The session lifecycle: the session record (its columns listed once, in
+ * {@code Session.Column}) and its states, the open and end flows, the ledger's side of
+ * background work, and the queries other packages read. Stores through the ledger; knows
+ * no provider.
  */
 @NullMarked
 package dev.sessiongateway.tracking;

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,8 +25,6 @@ import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
-import dev.sessiongateway.web.RequestIds;
-
 /**
  * One provider's outbound HTTP: a {@link RestClient} over a pooled Apache HttpClient that
  * follows no redirects and retries nothing by itself, plus the classification of every
@@ -39,6 +38,15 @@ public final class Upstream implements AutoCloseable {
 	private static final Logger log = LoggerFactory.getLogger(Upstream.class);
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/**
+	 * The header that tells the provider which request of the gateway a call belongs to,
+	 * as the gateway's own answers carry it.
+	 */
+	static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+	/** The log context key of the request id, as every log line shows it. */
+	static final String REQUEST_ID_KEY = "requestId";
 
 	private final UpstreamSettings settings;
 
@@ -114,17 +122,17 @@ public final class Upstream implements AutoCloseable {
 			throw new UpstreamException(UpstreamException.Kind.LOCAL_LIMIT,
 					"The gateway's request budget for " + this.settings.name() + " is used up.", wait);
 		}
-		String requestId = RequestIds.current();
+		String requestId = MDC.get(REQUEST_ID_KEY);
 		boolean ownId = requestId == null;
 		if (ownId) {
-			requestId = RequestIds.next();
-			MDC.put(RequestIds.MDC_KEY, requestId);
+			requestId = UUID.randomUUID().toString();
+			MDC.put(REQUEST_ID_KEY, requestId);
 		}
 		String id = requestId;
 		try {
 			return this.guards.call(() -> call(meters, method, uriTemplate, (request) -> {
 				headers.accept(request);
-				request.set(RequestIds.HEADER, id);
+				request.set(REQUEST_ID_HEADER, id);
 			}, body, uriVariables));
 		}
 		catch (UpstreamException ex) {
@@ -138,7 +146,7 @@ public final class Upstream implements AutoCloseable {
 		}
 		finally {
 			if (ownId) {
-				MDC.remove(RequestIds.MDC_KEY);
+				MDC.remove(REQUEST_ID_KEY);
 			}
 		}
 	}

@@ -1,70 +1,65 @@
 package dev.sessiongateway.upstream;
 
 import java.time.Duration;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.sessiongateway.web.ProblemCode;
-import dev.sessiongateway.web.ProblemException;
-
 /**
- * A provider call that did not give a usable answer. {@link #kind()} says what happened
- * and {@link #isUncertain()} whether the provider may have acted on the request anyway.
+ * A provider call that did not give a usable answer. {@link #kind()} says what happened,
+ * {@link #isUncertain()} whether the provider may have acted on the request anyway, and
+ * {@link #retryAfter()} when to try again if anyone said. What the caller is answered is
+ * decided by the packages that call providers.
  */
-public class UpstreamException extends ProblemException {
+public class UpstreamException extends RuntimeException {
 
 	/** What went wrong, as the caller of a client needs to know it. */
 	public enum Kind {
 
 		/** The provider refused the gateway's own key (401/403). */
-		REJECTED_CREDENTIALS(ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, false),
+		REJECTED_CREDENTIALS(false),
 		/**
 		 * The provider answered with a redirect or another status the gateway does not
 		 * follow.
 		 */
-		UNAVAILABLE(ProblemCode.UPSTREAM_UNAVAILABLE, false),
+		UNAVAILABLE(false),
 		/**
 		 * The provider answered with a server error (5xx): to a create, from its edge or
 		 * after it acted, so a create's outcome is unknown.
 		 */
-		SERVER_ERROR(ProblemCode.UPSTREAM_UNAVAILABLE, false),
+		SERVER_ERROR(false),
 		/**
 		 * The request never reached the provider (connection refused, no route, connect
 		 * timeout).
 		 */
-		UNREACHABLE(ProblemCode.UPSTREAM_UNAVAILABLE, false),
+		UNREACHABLE(false),
 		/**
 		 * The connection broke after the request was sent: the provider may have acted.
 		 */
-		RESET(ProblemCode.UPSTREAM_UNAVAILABLE, true),
+		RESET(true),
 		/**
 		 * A reply that cannot be used (not JSON, wrong shape, too large): the provider
 		 * may have acted.
 		 */
-		MALFORMED(ProblemCode.UPSTREAM_UNAVAILABLE, true),
+		MALFORMED(true),
 		/** No answer within the read timeout: the provider may have acted. */
-		TIMED_OUT(ProblemCode.UPSTREAM_TIMEOUT, true),
+		TIMED_OUT(true),
 		/** The provider rate-limited the gateway (429). */
-		RATE_LIMITED(ProblemCode.UPSTREAM_RATE_LIMITED, false),
+		RATE_LIMITED(false),
 		/**
 		 * The gateway's own outbound limit (rate or connections) held the request back.
 		 */
-		LOCAL_LIMIT(ProblemCode.UPSTREAM_RATE_LIMITED, false),
+		LOCAL_LIMIT(false),
 		/** The provider kept failing, so the gateway does not call it for a while. */
-		CIRCUIT_OPEN(ProblemCode.CIRCUIT_OPEN, false),
+		CIRCUIT_OPEN(false),
 		/**
 		 * The gateway did not send the request: a path segment of it ({@code .} or
 		 * {@code ..}) would have changed the provider's path.
 		 */
-		NOT_SENT(ProblemCode.UPSTREAM_UNAVAILABLE, false);
-
-		private final ProblemCode code;
+		NOT_SENT(false);
 
 		private final boolean uncertain;
 
-		Kind(ProblemCode code, boolean uncertain) {
-			this.code = code;
+		Kind(boolean uncertain) {
 			this.uncertain = uncertain;
 		}
 
@@ -72,13 +67,17 @@ public class UpstreamException extends ProblemException {
 
 	private final Kind kind;
 
+	private final @Nullable Long retryAfterSeconds;
+
 	public UpstreamException(Kind kind, String detail) {
 		this(kind, detail, null);
 	}
 
 	public UpstreamException(Kind kind, String detail, @Nullable Long retryAfterSeconds) {
-		super(kind.code, detail, List.of(), retryAfterSeconds);
+		// no stack trace: a failure is classified where it happens and logged in one line
+		super(detail, null, false, false);
 		this.kind = kind;
+		this.retryAfterSeconds = retryAfterSeconds;
 	}
 
 	public Kind kind() {
@@ -112,10 +111,17 @@ public class UpstreamException extends ProblemException {
 		return this.kind.uncertain || this.kind == Kind.SERVER_ERROR;
 	}
 
+	/**
+	 * The provider's (or the gateway's own limit's) hint of when to try again, in whole
+	 * seconds.
+	 */
+	public @Nullable Long retryAfterSeconds() {
+		return this.retryAfterSeconds;
+	}
+
 	/** The provider's (or the gateway's own limit's) hint of when to try again. */
 	public @Nullable Duration retryAfter() {
-		Long seconds = retryAfterSeconds();
-		return (seconds != null) ? Duration.ofSeconds(seconds) : null;
+		return (this.retryAfterSeconds != null) ? Duration.ofSeconds(this.retryAfterSeconds) : null;
 	}
 
 }

@@ -1,7 +1,6 @@
 /**
  * Outbound HTTP shared by the provider clients: the pooled client under
- * {@code RestClient}, failure classification, bounded reads, outbound rate limits, and
- * rendering provider replies.
+ * {@code RestClient}, failure classification, bounded reads, outbound rate limits.
  */
 @NullMarked
 package dev.sessiongateway.upstream;

@@ -3,6 +3,7 @@ package dev.sessiongateway.web;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -34,12 +35,23 @@ import dev.sessiongateway.tracking.TrackingUnavailableException;
 
 /**
  * The one place where failures become {@code application/problem+json} responses with a
- * stable {@code code}, and the one place they are logged.
+ * stable {@code code}, and the one place they are logged. Failures of other packages are
+ * mapped by their {@link ProblemMapping}s.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+	private final List<ProblemMapping> mappings;
+
+	/**
+	 * Creates the handler.
+	 * @param mappings every problem mapping, in their order
+	 */
+	ProblemHandler(List<ProblemMapping> mappings) {
+		this.mappings = List.copyOf(mappings);
+	}
 
 	@ExceptionHandler(ProblemException.class)
 	ResponseEntity<ProblemDetail> handleProblem(ProblemException ex, HttpServletRequest request) {
@@ -103,8 +115,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 				request);
 	}
 
+	/**
+	 * A failure another package maps to a problem; anything else is unexpected: a 500
+	 * that says nothing of it, logged with its causes.
+	 */
 	@ExceptionHandler(Exception.class)
-	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex, HttpServletRequest request) {
+	ResponseEntity<ProblemDetail> handleOther(Exception ex, HttpServletRequest request) {
+		ProblemException problem = this.mappings.stream()
+			.map((mapping) -> mapping.problemFor(ex))
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElse(null);
+		if (problem != null) {
+			return handleProblem(problem, request);
+		}
 		log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), ex);
 		return ResponseEntity.internalServerError()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -10,12 +10,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -50,12 +47,6 @@ class RequestSizeFilter extends OncePerRequestFilter {
 		TooLargeException() {
 			super(DETAIL);
 		}
-
-	}
-
-	/** Web settings under {@code gateway.web}. */
-	@ConfigurationProperties("gateway.web")
-	record WebProperties(@DefaultValue("256KB") DataSize maxRequestSize) {
 
 	}
 

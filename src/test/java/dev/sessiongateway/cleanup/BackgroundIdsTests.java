@@ -60,7 +60,7 @@ class BackgroundIdsTests extends GatewayTestSupport {
 			Thread.sleep(50);
 		}
 		pathors.stubFor(delete(urlEqualTo(SESSIONS)).willReturn(aResponse().withStatus(200)));
-		while (onlySession().getStatus() != SessionStatus.ENDED && System.nanoTime() < deadline) {
+		while (onlySession().status() != SessionStatus.ENDED && System.nanoTime() < deadline) {
 			Thread.sleep(50);
 		}
 
@@ -73,7 +73,7 @@ class BackgroundIdsTests extends GatewayTestSupport {
 		String failedInBackground = background.getFirst();
 		assertThat(output.getAll().lines().filter((line) -> line.contains("[" + failedInBackground + "]")))
 			.anyMatch((line) -> line.contains("Pathors end call to") && line.contains("answered 503"));
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDED);
 	}
 
 }

@@ -1,22 +1,23 @@
 package dev.sessiongateway.cleanup;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.validation.Errors;
+import org.springframework.validation.MapBindingResult;
 
-import dev.sessiongateway.tracking.OpenIntent;
-import dev.sessiongateway.tracking.ProviderOutcome;
-import dev.sessiongateway.tracking.ProviderSessions;
+import dev.sessiongateway.tracking.ProviderSettings;
 import dev.sessiongateway.tracking.TrackingProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Background settings are checked at start-up: against each other, and against the
@@ -24,39 +25,17 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class CleanupSettingsTests {
 
-	private static CleanupProperties bind(Map<String, String> properties) {
-		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("gateway.sessions",
-				Bindable.of(CleanupProperties.class));
-	}
-
-	private static TrackingProperties tracking(Map<String, String> properties) {
+	private static TrackingProperties bind(Map<String, String> properties) {
 		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("gateway.sessions",
 				Bindable.of(TrackingProperties.class));
 	}
 
-	private static final TrackingProperties TRACKING_DEFAULTS = tracking(Map.of());
-
-	private static ProviderSessions<String> provider(String name, Duration longestCall) {
-		return new ProviderSessions<>() {
+	private static ProviderSettings provider(String name, Duration longestCall) {
+		return new ProviderSettings() {
 
 			@Override
 			public String provider() {
 				return name;
-			}
-
-			@Override
-			public ProviderOutcome<String> open(OpenIntent intent) {
-				throw new UnsupportedOperationException();
-			}
-
-			@Override
-			public ProviderOutcome<String> end(String scope, String sessionId) {
-				throw new UnsupportedOperationException();
-			}
-
-			@Override
-			public ProviderOutcome<String> status(String scope, String sessionId) {
-				throw new UnsupportedOperationException();
 			}
 
 			@Override
@@ -67,44 +46,54 @@ class CleanupSettingsTests {
 		};
 	}
 
+	/**
+	 * What the settings' own check says, given these providers: each problem as the
+	 * start-up report lists it, without the environment variables.
+	 */
+	private static String problems(TrackingProperties settings, ProviderSettings... providers) {
+		Errors errors = new MapBindingResult(new HashMap<>(), "gateway.sessions");
+		settings.validate(settings, errors, (Object[]) providers);
+		return errors.getFieldErrors().stream().map((error) -> {
+			String message = String.valueOf(error.getDefaultMessage());
+			Object[] arguments = (error.getArguments() != null) ? error.getArguments() : new Object[0];
+			for (int i = 0; i < arguments.length; i++) {
+				message = message.replace("{" + i + "}", "gateway.sessions." + arguments[i]);
+			}
+			return "gateway.sessions." + error.getField() + " " + message;
+		}).collect(Collectors.joining("\n"));
+	}
+
 	@Test
 	void theDefaultsFitTheDefaultProviderBudgets() {
-		CleanupProperties defaults = bind(Map.of());
+		TrackingProperties defaults = bind(Map.of());
 		assertThat(defaults.retention()).isEqualTo(Duration.ofDays(30));
 		assertThat(defaults.worker().enabled()).isTrue();
 		// pool wait 1s + connect 2s + read 10s, the providers' defaults
-		CleanupConfiguration.check(defaults, TRACKING_DEFAULTS,
-				Map.of("pathors", provider("pathors", Duration.ofSeconds(13))));
+		assertThat(problems(defaults, provider("pathors", Duration.ofSeconds(13)))).isEmpty();
 	}
 
 	@Test
 	void aMaximumAgeForAProviderTheGatewayDoesNotKnowIsRefused() {
-		CleanupProperties settings = bind(Map.of("gateway.sessions.max-age.pathor", "1h"));
-		assertThatIllegalStateException()
-			.isThrownBy(() -> CleanupConfiguration.check(settings, TRACKING_DEFAULTS,
-					Map.of("pathors", provider("pathors", Duration.ofSeconds(1)))))
-			.withMessageContaining("gateway.sessions.max-age.pathor names no provider (known: pathors)");
+		TrackingProperties settings = bind(Map.of("gateway.sessions.max-age.pathor", "1h"));
+		assertThat(problems(settings, provider("pathors", Duration.ofSeconds(1))))
+			.contains("gateway.sessions.max-age.pathor names no provider (known: pathors)");
 	}
 
 	@Test
 	void anOpeningTimeoutOrLeaseShorterThanAProviderCallIsRefused() {
-		CleanupProperties settings = bind(
+		TrackingProperties settings = bind(
 				Map.of("gateway.sessions.opening-timeout", "20s", "gateway.sessions.worker.lease", "20s"));
-		assertThatIllegalStateException()
-			.isThrownBy(() -> CleanupConfiguration.check(settings, TRACKING_DEFAULTS,
-					Map.of("slow", provider("slow", Duration.ofSeconds(61)))))
-			.withMessageContaining("gateway.sessions.opening-timeout (PT20S) must be at least")
-			.withMessageContaining("gateway.sessions.worker.lease (PT20S) must be at least");
+		assertThat(problems(settings, provider("slow", Duration.ofSeconds(61))))
+			.contains("gateway.sessions.opening-timeout (PT20S) must be at least")
+			.contains("gateway.sessions.worker.lease (PT20S) must be at least");
 	}
 
 	@Test
 	void aVerificationWindowShorterThanAProviderCallIsRefused() {
-		assertThat(TRACKING_DEFAULTS.verifyAfter()).isEqualTo(Duration.ofMinutes(2));
-		assertThatIllegalStateException()
-			.isThrownBy(() -> CleanupConfiguration.check(bind(Map.of()),
-					tracking(Map.of("gateway.sessions.verify-after", "30s")),
-					Map.of("slow", provider("slow", Duration.ofSeconds(61)))))
-			.withMessageContaining("gateway.sessions.verify-after (PT30S) must be at least");
+		assertThat(bind(Map.of()).verifyAfter()).isEqualTo(Duration.ofMinutes(2));
+		assertThat(problems(bind(Map.of("gateway.sessions.verify-after", "30s")),
+				provider("slow", Duration.ofSeconds(61))))
+			.contains("gateway.sessions.verify-after (PT30S) must be at least");
 	}
 
 	@Test
@@ -118,13 +107,10 @@ class CleanupSettingsTests {
 
 	@Test
 	void aMinimumBackoffLongerThanTheMaximumIsRefused() {
-		CleanupProperties settings = bind(
+		TrackingProperties settings = bind(
 				Map.of("gateway.sessions.worker.min-backoff", "2m", "gateway.sessions.worker.max-backoff", "1m"));
-		assertThatIllegalStateException()
-			.isThrownBy(() -> CleanupConfiguration.check(settings, TRACKING_DEFAULTS,
-					Map.of("pathors", provider("pathors", Duration.ofSeconds(1)))))
-			.withMessageContaining(
-					"gateway.sessions.worker.min-backoff must not be longer than gateway.sessions.worker.max-backoff");
+		assertThat(problems(settings, provider("pathors", Duration.ofSeconds(1)))).contains(
+				"gateway.sessions.worker.min-backoff must not be longer than gateway.sessions.worker.max-backoff");
 	}
 
 	private static List<String> violations(Map<String, String> properties) {

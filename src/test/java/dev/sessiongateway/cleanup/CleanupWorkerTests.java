@@ -64,11 +64,11 @@ class CleanupWorkerTests extends GatewayTestSupport {
 		endAnswers(503);
 		HttpResponse<String> end = send("DELETE", "/pathors" + SESSIONS, SERVICE_KEY, "{\"session_id\":\"s-1\"}");
 		assertThat(end.statusCode()).isEqualTo(202);
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDING);
 
 		long back = System.nanoTime();
 		endAnswers(200);
-		SessionStatus status = within(Duration.ofSeconds(10), () -> onlySession().getStatus(),
+		SessionStatus status = within(Duration.ofSeconds(10), () -> onlySession().status(),
 				(now) -> now == SessionStatus.ENDED);
 		Duration took = Duration.ofNanos(System.nanoTime() - back);
 
@@ -91,7 +91,7 @@ class CleanupWorkerTests extends GatewayTestSupport {
 		long id = seedEnding("pathors", "proj-a", "s-2", "test-service");
 		endAnswers(200);
 		this.worker.start();
-		assertThat(within(Duration.ofSeconds(10), () -> this.sessions.find(id).orElseThrow().getStatus(),
+		assertThat(within(Duration.ofSeconds(10), () -> this.sessions.find(id).orElseThrow().status(),
 				(now) -> now == SessionStatus.ENDED))
 			.isEqualTo(SessionStatus.ENDED);
 	}

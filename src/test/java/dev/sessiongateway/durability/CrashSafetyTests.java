@@ -35,9 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * provider. Each ledger is printed.
  * <p>
  * On H2 the gateways use the database URL they ship with, relative to their working
- * directory under {@code target/durability}, and the ledger journal beside it;
- * {@code -Dcrash.h2-url=jdbc:h2:file:./...} runs them on another URL and
- * {@code -Dcrash.journal=false} without the journal (then the kill at (b) loses the
+ * directory under {@code target/durability}; {@code -Dcrash.h2-url=jdbc:h2:file:./...}
+ * runs them on another URL (with {@code ;WRITE_DELAY=500} the kill at (b) loses the
  * confirmed session).
  */
 class CrashSafetyTests {
@@ -67,10 +66,6 @@ class CrashSafetyTests {
 		String url = System.getProperty("crash.h2-url");
 		if (url != null) {
 			database.put("spring.datasource.url", url);
-		}
-		String journal = System.getProperty("crash.journal");
-		if (journal != null) {
-			database.put("gateway.ledger.journal", journal);
 		}
 		String file = ((url != null) ? url : SHIPPED_H2_FILE).split(";")[0];
 		assertThat(file).as("an H2 file URL").startsWith("jdbc:h2:file:");

@@ -168,6 +168,18 @@ final class GatewayProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Waits for the JVM to exit on its own.
+	 * @return its exit code
+	 */
+	int awaitExit(Duration within) throws InterruptedException {
+		if (!this.process.waitFor(within.toNanos(), TimeUnit.NANOSECONDS)) {
+			fail("gateway %s did not exit within %s", this.name, within);
+		}
+		RUNNING.remove(this.process);
+		return this.process.exitValue();
+	}
+
+	/**
 	 * SIGKILL: the JVM gets no chance to finish anything.
 	 * @return when the signal was sent, as {@link System#nanoTime()}
 	 */

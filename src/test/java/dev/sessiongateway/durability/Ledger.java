@@ -12,13 +12,9 @@ import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-
-import dev.sessiongateway.tracking.LedgerFiles;
-
 /**
  * The session rows as the database holds them, read with JDBC (for H2, only while no
- * gateway has the file open, after replaying its ledger journal as a start would).
+ * gateway has the file open).
  *
  * @param rows every row, oldest first
  */
@@ -36,7 +32,6 @@ record Ledger(List<Row> rows) {
 	}
 
 	static Ledger read(String url, String user) throws SQLException {
-		LedgerFiles.recover(new DriverManagerDataSource(url, user, ""));
 		List<Row> rows = new ArrayList<>();
 		try (Connection connection = DriverManager.getConnection(url, user, "");
 				Statement statement = connection.createStatement();

@@ -11,7 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.sessiongateway.GatewayTestSupport;
 import dev.sessiongateway.tracking.EndReason;
-import dev.sessiongateway.tracking.Session;
+import dev.sessiongateway.tracking.TrackedSession;
 import dev.sessiongateway.tracking.SessionStatus;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -67,13 +67,13 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 				postRequestedFor(urlEqualTo(SESSIONS)).withHeader("x-api-key", equalTo(KONPRO_KEY))
 					.withHeader("Authorization", absent())
 					.withRequestBody(binaryEqualTo(CREATE.getBytes())));
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.ACTIVE);
-		assertThat(session.getProvider()).isEqualTo("konpro");
-		assertThat(session.getScope()).isEqualTo("test-account");
-		assertThat(session.getSessionId()).isEqualTo("ws_123");
-		assertThat(session.getExpiresAt()).isEqualTo(Instant.parse("2030-01-01T10:00:00Z"));
-		assertThat(session.getClient()).isEqualTo("orders-service");
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(session.provider()).isEqualTo("konpro");
+		assertThat(session.scope()).isEqualTo("test-account");
+		assertThat(session.sessionId()).isEqualTo("ws_123");
+		assertThat(session.expiresAt()).isEqualTo(Instant.parse("2030-01-01T10:00:00Z"));
+		assertThat(session.client()).isEqualTo("orders-service");
 	}
 
 	@Test
@@ -82,9 +82,9 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 
 		assertThat(open().statusCode()).isEqualTo(201);
 
-		Session session = onlySession();
-		assertThat(session.getSessionId()).isEqualTo("ws_top");
-		assertThat(session.getExpiresAt()).isAfter(Instant.now()).isBefore(Instant.now().plusSeconds(120));
+		TrackedSession session = onlySession();
+		assertThat(session.sessionId()).isEqualTo("ws_top");
+		assertThat(session.expiresAt()).isAfter(Instant.now()).isBefore(Instant.now().plusSeconds(120));
 	}
 
 	@Test
@@ -100,10 +100,10 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 
 			assertThat(response.statusCode()).as(reply).isEqualTo(201);
 			assertThat(response.body()).isEqualTo(reply);
-			Session session = onlySession();
-			assertThat(session.getStatus()).as(reply).isEqualTo(SessionStatus.ACTIVE);
-			assertThat(session.getSessionId()).isEqualTo("ws_x");
-			assertThat(session.getExpiresAt()).as(reply).isNull();
+			TrackedSession session = onlySession();
+			assertThat(session.status()).as(reply).isEqualTo(SessionStatus.ACTIVE);
+			assertThat(session.sessionId()).isEqualTo("ws_x");
+			assertThat(session.expiresAt()).as(reply).isNull();
 		}
 	}
 
@@ -119,9 +119,9 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 		konpro.stubFor(delete(urlEqualTo(SESSIONS + "/ws_123")).inScenario("revoke")
 			.willReturn(aResponse().withStatus(200)
 				.withHeader("Content-Type", "application/json")
-				.withBody("{\"message\":\"Session terminated successfully\",\"session_id\":\"ws_123\"}"))
+				.withBody("{\"message\":\"TrackedSession terminated successfully\",\"session_id\":\"ws_123\"}"))
 			.willSetStateTo("revoked"));
-		String notFound = "{\"error\":{\"code\":\"RESOURCE_NOT_FOUND\",\"message\":\"Session not found\"},"
+		String notFound = "{\"error\":{\"code\":\"RESOURCE_NOT_FOUND\",\"message\":\"TrackedSession not found\"},"
 				+ "\"request_id\":\"r-2\"}";
 		konpro.stubFor(delete(urlEqualTo(SESSIONS + "/ws_123")).inScenario("revoke")
 			.whenScenarioStateIs("revoked")
@@ -133,12 +133,12 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 		assertThat(again.statusCode()).isEqualTo(404);
 		assertThat(again.body()).isEqualTo(notFound);
 		konpro.verify(2, deleteRequestedFor(urlEqualTo(SESSIONS + "/ws_123")));
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.ENDED);
-		assertThat(session.getEndReason()).isEqualTo(EndReason.CLIENT);
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.ENDED);
+		assertThat(session.endReason()).isEqualTo(EndReason.CLIENT);
 		HttpResponse<String> ended = read("/ops/sessions?status=ENDED&status=FAILED&status=ENDING", OPS_KEY);
 		assertThat(json(ended).path("items")).hasSize(1);
-		HttpResponse<String> history = read("/ops/sessions/" + session.getId(), OPS_KEY);
+		HttpResponse<String> history = read("/ops/sessions/" + session.id(), OPS_KEY);
 		assertThat(json(history).path("history").findValuesAsString("detail"))
 			.contains("end asked again: forwarded to konpro", "repeated end: konpro confirmed it");
 		HttpResponse<String> csv = send(this.port, "GET", "/ops/sessions?status=ENDED", OPS_KEY, null, null,
@@ -168,9 +168,9 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 		assertThat(response.statusCode()).isEqualTo(502);
 		assertThat(json(response).path("code").asString()).isEqualTo("UPSTREAM_UNAVAILABLE");
 		assertThat(response.body()).doesNotContain("tok");
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.FAILED);
-		assertThat(session.getLastError()).contains("session id");
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.FAILED);
+		assertThat(session.lastError()).contains("session id");
 		assertThat(this.meters.counter("gateway.sessions.open.uncertain", "provider", "konpro", "action", "failed")
 			.count()).isEqualTo(before + 1);
 	}
@@ -184,9 +184,9 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(504);
 		assertThat(json(response).path("code").asString()).isEqualTo("UPSTREAM_TIMEOUT");
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.FAILED);
-		assertThat(session.getLastError()).contains("outcome unknown");
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.FAILED);
+		assertThat(session.lastError()).contains("outcome unknown");
 	}
 
 	@Test
@@ -226,7 +226,7 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 
 			assertThat(response.statusCode()).as(c.code()).isEqualTo(c.status());
 			assertThat(json(response).path("code").asString()).as(c.code()).isEqualTo(c.code());
-			assertThat(onlySession().getStatus()).as(c.code()).isEqualTo(SessionStatus.FAILED);
+			assertThat(onlySession().status()).as(c.code()).isEqualTo(SessionStatus.FAILED);
 		}
 	}
 
@@ -244,7 +244,7 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 		HttpResponse<String> second = open();
 		assertThat(second.statusCode()).isEqualTo(422);
 		assertThat(second.body()).contains("\"detail\"");
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.FAILED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.FAILED);
 	}
 
 	@Test
@@ -257,9 +257,9 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 		HttpResponse<String> response = read("/konpro" + SESSIONS + "/ws_123", SERVICE_KEY);
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.ACTIVE);
-		assertThat(session.getExpiresAt()).isEqualTo(Instant.parse("2030-01-01T11:00:00Z"));
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(session.expiresAt()).isEqualTo(Instant.parse("2030-01-01T11:00:00Z"));
 	}
 
 	@Test
@@ -271,9 +271,9 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 
 		read("/konpro" + SESSIONS + "/ws_123", SERVICE_KEY);
 
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.ENDED);
-		assertThat(session.getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.ENDED);
+		assertThat(session.endReason()).isEqualTo(EndReason.PROVIDER_ENDED);
 	}
 
 	@Test
@@ -281,12 +281,12 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 		createAnswers(200, CREATED);
 		open();
 		konpro.stubFor(get(urlEqualTo(SESSIONS + "/ws_123")).willReturn(aResponse().withStatus(404)
-			.withBody("{\"error\":{\"code\":\"RESOURCE_NOT_FOUND\",\"message\":\"Session not found\"}}")));
+			.withBody("{\"error\":{\"code\":\"RESOURCE_NOT_FOUND\",\"message\":\"TrackedSession not found\"}}")));
 
 		HttpResponse<String> response = read("/konpro" + SESSIONS + "/ws_123", SERVICE_KEY);
 
 		assertThat(response.statusCode()).isEqualTo(404);
-		assertThat(onlySession().getEndReason()).isEqualTo(EndReason.PROVIDER_GONE);
+		assertThat(onlySession().endReason()).isEqualTo(EndReason.PROVIDER_GONE);
 	}
 
 	@Test
@@ -294,7 +294,7 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 		createAnswers(200, CREATED);
 		open();
 		konpro.stubFor(delete(urlEqualTo(SESSIONS + "/ws_123")).willReturn(aResponse().withStatus(200)
-			.withBody("{\"message\":\"Session terminated successfully\",\"session_id\":\"ws_123\"}")));
+			.withBody("{\"message\":\"TrackedSession terminated successfully\",\"session_id\":\"ws_123\"}")));
 
 		HttpResponse<String> response = send("DELETE", "/konpro" + SESSIONS + "/ws_123", SERVICE_KEY, null);
 
@@ -302,9 +302,9 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 		assertThat(response.body()).contains("terminated successfully");
 		konpro.verify(1,
 				deleteRequestedFor(urlEqualTo(SESSIONS + "/ws_123")).withHeader("x-api-key", equalTo(KONPRO_KEY)));
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.ENDED);
-		assertThat(session.getEndReason()).isEqualTo(EndReason.CLIENT);
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.ENDED);
+		assertThat(session.endReason()).isEqualTo(EndReason.CLIENT);
 	}
 
 	@Test
@@ -318,7 +318,7 @@ class KonproSessionRoutesTests extends GatewayTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(json(response).path("status").asString()).isEqualTo("ENDING");
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDING);
 	}
 
 }

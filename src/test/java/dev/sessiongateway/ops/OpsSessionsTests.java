@@ -234,7 +234,7 @@ class OpsSessionsTests extends GatewayTestSupport {
 				"{\"session_id\":\"v1\",\"variables\":{\"secretish\":\"card-4242\"}}");
 
 		HttpResponse<String> listing = read("/ops/sessions", OPS_KEY);
-		HttpResponse<String> one = read("/ops/sessions/" + onlySession().getId(), OPS_KEY);
+		HttpResponse<String> one = read("/ops/sessions/" + onlySession().id(), OPS_KEY);
 
 		assertThat(listing.body()).contains("\"v1\"").doesNotContain("card-4242").doesNotContain("secretish");
 		assertThat(one.body()).doesNotContain("card-4242");
@@ -266,7 +266,7 @@ class OpsSessionsTests extends GatewayTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(json(response).path("status").asString()).isEqualTo("ENDING");
-		assertThat(this.sessions.find(id).orElseThrow().getStatus()).hasToString("ENDING");
+		assertThat(this.sessions.find(id).orElseThrow().status()).hasToString("ENDING");
 	}
 
 	@Test

@@ -23,17 +23,20 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
+import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.sessiongateway.ledger.Ledger;
 import dev.sessiongateway.tracking.SessionQueries;
+import dev.sessiongateway.tracking.SessionSearch;
 import dev.sessiongateway.tracking.SessionStatus;
 
 import static dev.sessiongateway.tracking.SessionStatus.ACTIVE;
@@ -51,7 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gateway sends, recorded at the JDBC driver with their parameters, and explained by
  * PostgreSQL with those parameters.
  */
-@DataJpaTest
+@JdbcTest
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 @Import({ SessionQueries.class, PostgresOpsPlanTests.RecordingPostgres.class })
@@ -75,9 +78,8 @@ class PostgresOpsPlanTests {
 		load();
 		Instant now = Instant.now();
 		Instant sixHoursAgo = now.minus(Duration.ofHours(6));
-		SessionQueries.Position deep = SessionQueries.Position.of(this.sessions
-			.find(Set.of(ACTIVE), filter(null, null, Set.of(), null, null, null, null).matching(), null, 7500)
-			.getLast());
+		SessionQueries.Position deep = SessionQueries.Position
+			.of(this.sessions.find(SessionSearch.inStatus(Set.of(ACTIVE)), null, 7500).getLast());
 
 		assertListing("first page of ACTIVE", filter(null, null, Set.of(), null, null, null, null), null,
 				"ix_tracked_session_status");
@@ -135,7 +137,7 @@ class PostgresOpsPlanTests {
 
 	private void assertListing(String name, SessionFilter filter, SessionQueries.@Nullable Position after,
 			String index) {
-		List<Recorded> statements = record(() -> this.sessions.find(filter.statuses(), filter.matching(), after, 51));
+		List<Recorded> statements = record(() -> this.sessions.find(filter.search(), after, 51));
 		assertThat(statements).as(name).hasSize(filter.statuses().size());
 		for (Recorded statement : statements) {
 			String plan = explain(statement);
@@ -292,6 +294,11 @@ class PostgresOpsPlanTests {
 		@Bean(destroyMethod = "close")
 		EmbeddedPostgres embeddedPostgres() throws IOException {
 			return EmbeddedPostgres.builder().start();
+		}
+
+		@Bean
+		Ledger ledger(DataSource dataSource) {
+			return new Ledger(dataSource, new DataSourceTransactionManager(dataSource), false);
 		}
 
 		@Bean

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.sessiongateway.GatewayTestSupport;
 import dev.sessiongateway.tracking.EndReason;
-import dev.sessiongateway.tracking.Session;
+import dev.sessiongateway.tracking.TrackedSession;
 import dev.sessiongateway.tracking.SessionStatus;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -69,13 +69,13 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 					.withHeader("Content-Type", equalTo("application/json"))
 					.withHeader("X-Api-Key", absent())
 					.withRequestBody(equalToJson(CREATE)));
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.ACTIVE);
-		assertThat(session.getProvider()).isEqualTo("pathors");
-		assertThat(session.getScope()).isEqualTo("proj-a");
-		assertThat(session.getSessionId()).isEqualTo("s-1");
-		assertThat(session.getClient()).isEqualTo("orders-service");
-		assertThat(session.getPathwayId()).isEqualTo("pw-9");
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(session.provider()).isEqualTo("pathors");
+		assertThat(session.scope()).isEqualTo("proj-a");
+		assertThat(session.sessionId()).isEqualTo("s-1");
+		assertThat(session.client()).isEqualTo("orders-service");
+		assertThat(session.agent()).isEqualTo("pw-9");
 	}
 
 	@Test
@@ -97,7 +97,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		pathors.verify(1, postRequestedFor(urlEqualTo(SESSIONS)).withRequestBody(equalToJson(CREATE)));
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ACTIVE);
 	}
 
 	@Test
@@ -113,10 +113,10 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 				deleteRequestedFor(urlEqualTo(SESSIONS)).withHeader("Authorization", equalTo("Bearer " + PATHORS_KEY))
 					.withHeader("Content-Type", equalTo("application/json"))
 					.withRequestBody(equalToJson("{\"session_id\":\"s-1\"}")));
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.ENDED);
-		assertThat(session.getEndReason()).isEqualTo(EndReason.CLIENT);
-		assertThat(session.getEndedAt()).isNotNull();
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.ENDED);
+		assertThat(session.endReason()).isEqualTo(EndReason.CLIENT);
+		assertThat(session.endedAt()).isNotNull();
 	}
 
 	@Test
@@ -135,7 +135,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		pathors.verify(1, getRequestedFor(urlEqualTo(SESSIONS + "/s-1")));
 		pathors.verify(1,
 				deleteRequestedFor(urlEqualTo(SESSIONS)).withRequestBody(equalToJson("{\"session_id\":\"s-1\"}")));
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDED);
 	}
 
 	@Test
@@ -149,23 +149,23 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		assertThat(json(response).path("status").asString()).isEqualTo("ENDING");
 		assertThat(json(response).path("sessionId").asString()).isEqualTo("s-1");
 		assertThat(json(response).path("message").asString()).contains("Pathors answered 503");
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.ENDING);
-		assertThat(session.getAttempts()).isEqualTo(1);
-		assertThat(session.getLastError()).contains("503");
-		assertThat(session.getNextAttemptAt()).isNotNull();
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.ENDING);
+		assertThat(session.attempts()).isEqualTo(1);
+		assertThat(session.lastError()).contains("503");
+		assertThat(session.nextAttemptAt()).isNotNull();
 		pathors.verify(1, deleteRequestedFor(urlEqualTo(SESSIONS)));
 	}
 
 	@Test
 	void endWhenTheProviderAlreadyForgotTheSessionCountsAsEnded() {
 		openTracked();
-		endAnswers(404, "{\"error\":{\"message\":\"Session not found\"}}");
+		endAnswers(404, "{\"error\":{\"message\":\"TrackedSession not found\"}}");
 
 		HttpResponse<String> response = end();
 
 		assertThat(response.statusCode()).isEqualTo(404);
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDED);
 	}
 
 	@Test
@@ -177,7 +177,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(422);
 		assertThat(response.body()).contains("cannot end now");
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ACTIVE);
 	}
 
 	/** Ends a session the gateway holds no row for. */
@@ -194,9 +194,9 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		assertThat(response.statusCode()).isEqualTo(200);
 		pathors.verify(1, deleteRequestedFor(urlEqualTo(SESSIONS))
 			.withRequestBody(equalToJson("{\"session_id\":\"elsewhere\"}")));
-		Session recorded = onlySession();
-		assertThat(recorded.getStatus()).isEqualTo(SessionStatus.ENDED);
-		assertThat(recorded.getEndReason()).isEqualTo(EndReason.UNTRACKED);
+		TrackedSession recorded = onlySession();
+		assertThat(recorded.status()).isEqualTo(SessionStatus.ENDED);
+		assertThat(recorded.endReason()).isEqualTo(EndReason.UNTRACKED);
 	}
 
 	@Test
@@ -206,7 +206,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		HttpResponse<String> response = endElsewhere();
 
 		assertThat(response.statusCode()).isEqualTo(400);
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.FAILED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.FAILED);
 	}
 
 	@Test
@@ -216,8 +216,8 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		HttpResponse<String> response = endElsewhere();
 
 		assertThat(response.statusCode()).isEqualTo(202);
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDING);
-		assertThat(onlySession().getEndReason()).isEqualTo(EndReason.UNTRACKED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDING);
+		assertThat(onlySession().endReason()).isEqualTo(EndReason.UNTRACKED);
 	}
 
 	@Test
@@ -232,23 +232,23 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		HttpResponse<String> response = end();
 
 		assertThat(response.statusCode()).isEqualTo(202);
-		assertThat(onlySession().getNextAttemptAt()).as("the provider asked for 120 s")
+		assertThat(onlySession().nextAttemptAt()).as("the provider asked for 120 s")
 			.isAfterOrEqualTo(asked.plusSeconds(120));
 	}
 
 	@Test
 	void getThatFindsNoSessionMarksTheTrackedSessionGone() {
 		openTracked();
-		pathors.stubFor(get(urlEqualTo(SESSIONS + "/s-1"))
-			.willReturn(aResponse().withStatus(404).withBody("{\"error\":{\"message\":\"Session not found\"}}")));
+		pathors.stubFor(get(urlEqualTo(SESSIONS + "/s-1")).willReturn(
+				aResponse().withStatus(404).withBody("{\"error\":{\"message\":\"TrackedSession not found\"}}")));
 
 		HttpResponse<String> response = read("/pathors" + SESSIONS + "/s-1", SERVICE_KEY);
 
 		assertThat(response.statusCode()).isEqualTo(404);
-		assertThat(response.body()).contains("Session not found");
-		Session session = onlySession();
-		assertThat(session.getStatus()).isEqualTo(SessionStatus.ENDED);
-		assertThat(session.getEndReason()).isEqualTo(EndReason.PROVIDER_GONE);
+		assertThat(response.body()).contains("TrackedSession not found");
+		TrackedSession session = onlySession();
+		assertThat(session.status()).isEqualTo(SessionStatus.ENDED);
+		assertThat(session.endReason()).isEqualTo(EndReason.PROVIDER_GONE);
 	}
 
 	@Test
@@ -263,7 +263,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		assertThat(response.statusCode()).isEqualTo(200);
 		pathors.verify(1, postRequestedFor(urlEqualTo(SESSIONS + "/terminate"))
 			.withRequestBody(equalToJson("{\"session_id\":\"s-1\",\"message\":\"bye\"}")));
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDED);
 	}
 
 	@Test
@@ -274,7 +274,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 		send("POST", "/pathors" + SESSIONS + "/terminate", SERVICE_KEY, "{\"session_id\":\"s-1\"}");
 
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ACTIVE);
 	}
 
 	@Test
@@ -302,7 +302,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		assertThat(retry.headers().firstValue("Retry-After"))
 			.hasValueSatisfying((seconds) -> assertThat(Long.parseLong(seconds)).isBetween(100L, 121L));
 		pathors.verify(1, postRequestedFor(urlEqualTo(SESSIONS)));
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDING);
 	}
 
 	@Test
@@ -315,7 +315,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		HttpResponse<String> again = open("/pathors" + SESSIONS);
 
 		assertThat(again.statusCode()).isEqualTo(201);
-		assertThat(allSessions()).extracting(Session::getStatus)
+		assertThat(allSessions()).extracting(TrackedSession::status)
 			.containsExactly(SessionStatus.ENDED, SessionStatus.ACTIVE);
 	}
 
@@ -393,10 +393,10 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			assertThat(json(response).path("code").asString()).as(c.code()).isEqualTo(c.code());
 			assertThat(response.body()).doesNotContain("db-7.internal").doesNotContain(PATHORS_KEY);
-			Session session = onlySession();
-			assertThat(session.getStatus()).as(c.code()).isEqualTo(c.tracked());
+			TrackedSession session = onlySession();
+			assertThat(session.status()).as(c.code()).isEqualTo(c.tracked());
 			if (c.tracked() == SessionStatus.ENDING) {
-				assertThat(session.getEndReason()).isEqualTo(EndReason.COMPENSATION);
+				assertThat(session.endReason()).isEqualTo(EndReason.COMPENSATION);
 			}
 		}
 	}
@@ -413,7 +413,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(429);
 		assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.FAILED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.FAILED);
 	}
 
 	@Test
@@ -428,7 +428,7 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 
 			assertThat(response.statusCode()).isEqualTo(502);
 			assertThat(json(response).path("code").asString()).isEqualTo("UPSTREAM_UNAVAILABLE");
-			assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.FAILED);
+			assertThat(onlySession().status()).isEqualTo(SessionStatus.FAILED);
 		}
 		finally {
 			pathors.start();
@@ -441,14 +441,14 @@ class PathorsSessionRoutesTests extends GatewayTestSupport {
 		HttpResponse<String> flat = open("/pathors" + SESSIONS);
 		assertThat(flat.statusCode()).isEqualTo(400);
 		assertThat(flat.body()).isEqualTo("{\"error\":\"session_id is required\"}");
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.FAILED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.FAILED);
 
 		cleanSlate();
 		createAnswers(409, "{\"error\":{\"message\":\"exists\",\"details\":{\"session_id\":\"s-1\"}}}");
 		HttpResponse<String> nested = open("/pathors" + SESSIONS);
 		assertThat(nested.statusCode()).isEqualTo(409);
 		assertThat(nested.body()).contains("\"details\"");
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.FAILED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.FAILED);
 	}
 
 }

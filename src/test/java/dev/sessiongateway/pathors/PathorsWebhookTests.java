@@ -16,7 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.sessiongateway.GatewayTestSupport;
 import dev.sessiongateway.tracking.EndReason;
-import dev.sessiongateway.tracking.Session;
+import dev.sessiongateway.tracking.TrackedSession;
 import dev.sessiongateway.tracking.SessionStatus;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -60,9 +60,9 @@ class PathorsWebhookTests extends GatewayTestSupport {
 					+ "\",\"sessionId\":\"s-1\",\"timestamp\":\"" + java.time.Instant.now() + "\"}");
 
 			assertThat(response.statusCode()).as(event).isEqualTo(200);
-			Session session = onlySession();
-			assertThat(session.getStatus()).as(event).isEqualTo(SessionStatus.ENDED);
-			assertThat(session.getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
+			TrackedSession session = onlySession();
+			assertThat(session.status()).as(event).isEqualTo(SessionStatus.ENDED);
+			assertThat(session.endReason()).isEqualTo(EndReason.PROVIDER_ENDED);
 		}
 	}
 
@@ -77,7 +77,7 @@ class PathorsWebhookTests extends GatewayTestSupport {
 		assertThat(deliver(WEBHOOK_SECRET, event).statusCode()).isEqualTo(200);
 		assertThat(deliver(WEBHOOK_SECRET, event).statusCode()).isEqualTo(200);
 
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDED);
 		assertThat(
 				this.meters.counter("gateway.webhooks.deliveries", "provider", "pathors", "outcome", "unknown").count())
 			.isEqualTo(unknownBefore);
@@ -104,7 +104,7 @@ class PathorsWebhookTests extends GatewayTestSupport {
 		assertThat(deliver(WEBHOOK_SECRET, "{\"event\":\"recording.ready\",\"sessionId\":\"s-1\"}").statusCode())
 			.isEqualTo(200);
 
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ACTIVE);
 	}
 
 	private double deliveries(String outcome) {
@@ -126,7 +126,7 @@ class PathorsWebhookTests extends GatewayTestSupport {
 			assertThat(json(response).path("tracked").asBoolean()).as(timestamp).isFalse();
 		}
 
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ACTIVE);
 		assertThat(deliveries("out_of_skew")).isEqualTo(before + 4);
 	}
 
@@ -144,8 +144,8 @@ class PathorsWebhookTests extends GatewayTestSupport {
 
 		assertThat(deliver(WEBHOOK_SECRET, future).statusCode()).isEqualTo(200);
 
-		Session reopened = allSessions().stream().max(Comparator.comparing(Session::getId)).orElseThrow();
-		assertThat(reopened.getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		TrackedSession reopened = allSessions().stream().max(Comparator.comparing(TrackedSession::id)).orElseThrow();
+		assertThat(reopened.status()).isEqualTo(SessionStatus.ACTIVE);
 	}
 
 	@Test
@@ -157,7 +157,7 @@ class PathorsWebhookTests extends GatewayTestSupport {
 				"{\"event\":\"session.ended\",\"sessionId\":\"s-1\",\"timestamp\":\"" + ahead + "\"}")
 			.statusCode()).isEqualTo(200);
 
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDED);
 	}
 
 	@Test
@@ -169,7 +169,7 @@ class PathorsWebhookTests extends GatewayTestSupport {
 				"{\"event\":\"session.ended\",\"sessionId\":\"s-1\",\"timestamp\":\"2020-01-01T00:00:00Z\"}");
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ACTIVE);
 		assertThat(deliveries("out_of_skew")).isEqualTo(before);
 	}
 
@@ -186,7 +186,7 @@ class PathorsWebhookTests extends GatewayTestSupport {
 			assertThat(response.statusCode()).isEqualTo(401);
 			assertThat(json(response).path("code").asString()).isEqualTo("UNAUTHENTICATED");
 		}
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ACTIVE);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ACTIVE);
 	}
 
 }

@@ -62,7 +62,7 @@ class AuthorizationTests extends GatewayTestSupport {
 		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
 
 		assertThat(response.statusCode()).isEqualTo(201);
-		assertThat(onlySession().getClient()).isEqualTo("orders-service");
+		assertThat(onlySession().client()).isEqualTo("orders-service");
 	}
 
 	@Test
@@ -112,7 +112,7 @@ class AuthorizationTests extends GatewayTestSupport {
 		HttpResponse<String> response = send("POST", "/pathors/v1/projects/proj-b/sessions", LIMITED_KEY, BODY);
 
 		assertThat(response.statusCode()).isEqualTo(201);
-		assertThat(onlySession().getClient()).isEqualTo("billing-service");
+		assertThat(onlySession().client()).isEqualTo("billing-service");
 	}
 
 	@Test

@@ -6,6 +6,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -25,9 +27,14 @@ class ClientKeysTests {
 		return java.util.HexFormat.of().formatHex(ClientKeys.sha256(key));
 	}
 
+	/** The older names the provider packages declare for their scopes. */
+	private static final ClientScopesAliases ALIASES = new ClientScopesAliases(
+			List.of(ClientScopesAlias.scopes("pathors-projects", "pathors"),
+					ClientScopesAlias.everyScopeWhenTrue("konpro", "konpro")));
+
 	private static ClientKeys keys(Map<String, String> properties) {
 		ClientProperties bound = new Binder(new MapConfigurationPropertySource(properties))
-			.bind("gateway", ClientProperties.class)
+			.bind("gateway", Bindable.of(ClientProperties.class), ALIASES.apply(BindHandler.DEFAULT))
 			.get();
 		return new ClientKeys(bound);
 	}
@@ -86,6 +93,17 @@ class ClientKeysTests {
 		assertThat(client.mayUse("pathors", "p9")).isTrue();
 		assertThat(client.mayUse("konpro", "default")).isFalse();
 		assertThatExceptionOfType(ForbiddenException.class).isThrownBy(() -> client.requireScope("acme", "other"));
+	}
+
+	@Test
+	void anOlderNameAddsItsScopesToTheGenericFormOfItsProvider() {
+		ClientKeys keys = keys(Map.of("gateway.clients[0].name", "a", "gateway.clients[0].key-sha256", hash("a"),
+				"gateway.clients[0].roles", "sessions", "gateway.clients[0].scopes.pathors", "p9",
+				"gateway.clients[0].pathors-projects[0]", "p1", "gateway.clients[0].konpro", "false"));
+		GatewayClient client = keys.find("a");
+
+		assertThat(client.scopes()).containsExactly(Map.entry("pathors", Set.of("p1", "p9")));
+		assertThat(client.mayUse("konpro", "default")).isFalse();
 	}
 
 }

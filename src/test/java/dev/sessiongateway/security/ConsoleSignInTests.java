@@ -153,7 +153,7 @@ class ConsoleSignInTests extends GatewayTestSupport {
 		assertProblem(withCookie("POST", "/ops/sessions/" + id + "/end", browser, "not-the-token"), 403, "FORBIDDEN");
 		assertProblem(withCookie("POST", "/ops/sessions/" + id + "/end", browser, browser.token()), 403, "FORBIDDEN");
 		assertThat(pathors.getAllServeEvents()).isEmpty();
-		assertThat(this.sessions.find(id).orElseThrow().getStatus()).hasToString("ACTIVE");
+		assertThat(this.sessions.find(id).orElseThrow().status()).hasToString("ACTIVE");
 
 		HttpResponse<String> ended = withCookie("POST", "/ops/sessions/" + id + "/end", browser, browser.csrfToken());
 

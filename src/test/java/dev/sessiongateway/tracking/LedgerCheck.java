@@ -34,14 +34,14 @@ final class LedgerCheck {
 
 	private final FakeProvider provider;
 
-	private final SessionRepository sessions;
+	private final StoredSessions sessions;
 
-	private final SessionTransitionRepository transitions;
+	private final StoredSessions transitions;
 
 	private final long seed;
 
-	LedgerCheck(SessionTracker tracker, SessionUpkeep upkeep, FakeProvider provider, SessionRepository sessions,
-			SessionTransitionRepository transitions, TestClock clock, long seed) {
+	LedgerCheck(SessionTracker tracker, SessionUpkeep upkeep, FakeProvider provider, StoredSessions sessions,
+			StoredSessions transitions, TestClock clock, long seed) {
 		this.tracker = tracker;
 		this.upkeep = upkeep;
 		this.clock = clock;
@@ -181,11 +181,11 @@ final class LedgerCheck {
 			text.append("\n  row ").append(row.getId()).append(' ').append(row.getStatus()).append(':');
 			this.transitions.historyOf(row.getId())
 				.forEach((step) -> text.append(' ')
-					.append(step.getToStatus())
+					.append(step.to())
 					.append('/')
-					.append(step.getActor())
+					.append(step.actor())
 					.append('/')
-					.append(step.getReason()));
+					.append(step.reason()));
 		});
 		return text.toString();
 	}

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
+import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Propagation;
@@ -15,10 +15,10 @@ import org.springframework.transaction.annotation.Transactional;
  * state change commits on its own, so the tests run outside a test transaction; every
  * test starts with empty tables and a provider that holds nothing.
  */
-@DataJpaTest
+@JdbcTest
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
-@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionRows.class, GroupCommits.class,
-		SessionQueries.class, SessionUpkeep.class, ConfiguredProviders.class, TrackerTestConfiguration.class })
+@Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionRows.class, SessionQueries.class,
+		SessionMeters.class, SessionUpkeep.class, ConfiguredProviders.class, TrackerTestConfiguration.class })
 abstract class LedgerTestSupport {
 
 	@Autowired
@@ -28,10 +28,13 @@ abstract class LedgerTestSupport {
 	SessionStore store;
 
 	@Autowired
-	SessionRepository sessions;
+	StoredSessions sessions;
 
 	@Autowired
-	SessionTransitionRepository transitions;
+	StoredSessions transitions;
+
+	@Autowired
+	SessionQueries queries;
 
 	@Autowired
 	FakeProvider provider;
@@ -58,6 +61,11 @@ abstract class LedgerTestSupport {
 		this.provider.reset();
 		this.transactions.failNext(0);
 		this.clock.reset();
+	}
+
+	/** Background work: claims every due end and makes its call. */
+	void endDueInBackground() {
+		this.upkeep.claimDueEnds(100, this.provider.longestCall()).forEach(this.upkeep::attempt);
 	}
 
 }

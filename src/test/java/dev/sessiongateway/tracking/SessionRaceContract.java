@@ -91,7 +91,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		assertThat(this.provider.isLive(SCOPE, "s-1")).as("the provider did create it").isTrue();
 		this.provider.beforeCall((op) -> {
 		});
-		this.tracker.retryEnd(row.getId());
+		endDueInBackground();
 		assertThat(this.provider.isLive(SCOPE, "s-1")).isFalse();
 		assertThat(row(row.getId()).getStatus()).isEqualTo(SessionStatus.ENDED);
 		open("s-1");
@@ -158,7 +158,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		assertThat(result(first)).isInstanceOf(EndResult.Answered.class);
 		assertThat(this.provider.calls(FakeProvider.Op.END)).isEqualTo(1);
 		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
-		assertThat(this.transitions.historyOf(id)).extracting(SessionTransition::getToStatus)
+		assertThat(this.transitions.historyOf(id)).extracting(HistoryEntry::to)
 			.containsExactly(SessionStatus.OPENING, SessionStatus.ACTIVE, SessionStatus.ENDING, SessionStatus.ENDED);
 	}
 
@@ -270,8 +270,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		assertThat(runs).hasValue(2);
 		assertThat(seen).isEqualTo(SessionStatus.ENDED);
 		assertThat(row(id).getEndReason()).isEqualTo(EndReason.PROVIDER_ENDED);
-		assertThat(this.transitions.historyOf(id)).extracting(SessionTransition::getToStatus)
-			.doesNotContain(SessionStatus.ENDING);
+		assertThat(this.transitions.historyOf(id)).extracting(HistoryEntry::to).doesNotContain(SessionStatus.ENDING);
 	}
 
 	// Defect 8: a refusal never undoes another party's end.
@@ -292,7 +291,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		assertThat(result(refused)).isEqualTo(new EndResult.Answered<>("refused end s-1"));
 		assertThat(row(id).getStatus()).as("the other party's end stands").isEqualTo(SessionStatus.ENDING);
 		this.clock.advance(this.provider.longestCall().plus(TrackerTestConfiguration.RETRY_DELAY));
-		this.tracker.retryEnd(id);
+		endDueInBackground();
 
 		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
 		assertThat(this.provider.live()).isEmpty();
@@ -433,7 +432,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 			assertThat(row.getLiveKey()).as("the id is free again").isNull();
 		});
 		assertThat(this.transitions.historyOf(id))
-			.extracting(SessionTransition::getToStatus, SessionTransition::getActor, SessionTransition::getDetail)
+			.extracting(HistoryEntry::to, HistoryEntry::actor, HistoryEntry::detail)
 			.endsWith(
 					org.assertj.core.groups.Tuple.tuple(SessionStatus.ENDED, "svc-b",
 							"end asked again: forwarded to fake"),
@@ -486,7 +485,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		assertThat(row(id).getLiveKey()).isNull();
 		assertThat(row(reopened).getStatus()).isEqualTo(SessionStatus.ACTIVE);
 		assertThat(this.transitions.historyOf(id)).last()
-			.extracting(SessionTransition::getDetail)
+			.extracting(HistoryEntry::detail)
 			.asString()
 			.startsWith("repeated end: no answer recorded");
 	}
@@ -557,7 +556,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
 		assertThat(this.provider.calls(FakeProvider.Op.END)).isEqualTo(1);
 		assertThat(this.provider.calls(FakeProvider.Op.STATUS)).isEqualTo(1);
-		assertThat(this.transitions.historyOf(id)).extracting(SessionTransition::getToStatus)
+		assertThat(this.transitions.historyOf(id)).extracting(HistoryEntry::to)
 			.containsExactly(SessionStatus.OPENING, SessionStatus.ENDING, SessionStatus.ENDING, SessionStatus.ENDED);
 	}
 
@@ -593,7 +592,7 @@ abstract class SessionRaceContract extends LedgerTestSupport {
 		Session row = live("s-1").orElseThrow();
 		assertThat(row.getStatus()).isEqualTo(SessionStatus.ENDING);
 		assertThat(row.getEndReason()).isEqualTo(EndReason.COMPENSATION);
-		this.tracker.retryEnd(row.getId());
+		endDueInBackground();
 		assertThat(this.provider.live()).isEmpty();
 	}
 

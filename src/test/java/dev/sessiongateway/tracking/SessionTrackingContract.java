@@ -150,7 +150,7 @@ abstract class SessionTrackingContract extends LedgerTestSupport {
 		this.provider.faults((op, key) -> FakeProvider.Fault.NONE);
 		this.clock.advance(TrackerTestConfiguration.RETRY_DELAY.plusSeconds(1));
 
-		this.tracker.retryEnd(id);
+		endDueInBackground();
 
 		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDED);
 		assertThat(row(id).getEndReason()).isEqualTo(EndReason.CLIENT);
@@ -162,12 +162,12 @@ abstract class SessionTrackingContract extends LedgerTestSupport {
 		long id = open("proj-a", "s-1");
 		this.tracker.end(this.provider, key("proj-a", "s-1"), "ops-person", EndReason.OPS);
 
-		List<SessionTransition> history = this.transitions.historyOf(id);
+		List<HistoryEntry> history = this.transitions.historyOf(id);
 
-		assertThat(history).extracting(SessionTransition::getToStatus)
+		assertThat(history).extracting(HistoryEntry::to)
 			.containsExactly(SessionStatus.OPENING, SessionStatus.ACTIVE, SessionStatus.ENDING, SessionStatus.ENDED);
-		assertThat(history.get(2).getActor()).isEqualTo("ops-person");
-		assertThat(history.get(3).getReason()).isEqualTo(EndReason.OPS);
+		assertThat(history.get(2).actor()).isEqualTo("ops-person");
+		assertThat(history.get(3).reason()).isEqualTo(EndReason.OPS);
 	}
 
 	@Test
@@ -177,11 +177,11 @@ abstract class SessionTrackingContract extends LedgerTestSupport {
 		this.provider.faults((op, key) -> FakeProvider.Fault.REFUSED);
 		this.tracker.open(this.provider, new OpenIntent("proj-a", "s-3", new byte[0]), "svc");
 
-		List<SessionCount> counts = this.sessions.countByProviderScopeAndStatus(List.copyOf(SessionStatus.LIVE));
+		List<SessionCount> counts = this.queries.liveCounts();
 
 		assertThat(counts).containsExactly(new SessionCount("fake", "proj-a", SessionStatus.ACTIVE, 2));
-		assertThat(this.sessions.oldestActiveCreatedAt()).isNotNull();
-		assertThat(this.sessions.countByStatus(SessionStatus.FAILED)).isEqualTo(1);
+		assertThat(this.queries.oldestActiveCreatedAt()).isNotNull();
+		assertThat(this.queries.count(SessionStatus.FAILED)).isEqualTo(1);
 	}
 
 	@Test

@@ -372,14 +372,14 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 			.findFirst()
 			.orElseThrow()
 			.getId();
-		assertThat(this.transitions.historyOf(untracked)).extracting(SessionTransition::getActor)
+		assertThat(this.transitions.historyOf(untracked)).extracting(HistoryEntry::actor)
 			.as("an untracked end the provider refused")
 			.containsExactly("svc", "fake");
 		assertThat(lastActor(expiring)).isEqualTo("gateway");
 	}
 
 	private String lastActor(long id) {
-		return this.transitions.historyOf(id).getLast().getActor();
+		return this.transitions.historyOf(id).getLast().actor();
 	}
 
 	@Test
@@ -486,8 +486,8 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 		assertThat(row(id).getStatus()).isEqualTo(SessionStatus.ENDING);
 		assertThat(row(id).getEndReason()).isEqualTo(EndReason.COMPENSATION);
 		assertThat(this.transitions.historyOf(id)).last()
-			.satisfies((step) -> assertThat(step.getFromStatus()).isEqualTo(SessionStatus.ENDED))
-			.extracting(SessionTransition::getDetail)
+			.satisfies((step) -> assertThat(step.from()).isEqualTo(SessionStatus.ENDED))
+			.extracting(HistoryEntry::detail)
 			.asString()
 			.startsWith("still live at fake after its end was recorded");
 		this.upkeep.claimDueEnds(10, LEASE).forEach(this.upkeep::attempt);

@@ -1,14 +1,19 @@
 package dev.sessiongateway.tracking;
 
 import java.time.Duration;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+
+import dev.sessiongateway.ledger.Ledger;
 
 /**
  * What the tracker needs besides the database, for repository-slice tests: a clock,
@@ -29,7 +34,10 @@ class TrackerTestConfiguration {
 
 	@Bean
 	TrackingProperties trackingProperties() {
-		return new TrackingProperties(Duration.ofMinutes(30), VERIFY_AFTER);
+		Map<String, String> settings = Map.of("gateway.sessions.end-deadline", "30m", "gateway.sessions.verify-after",
+				VERIFY_AFTER.toString());
+		return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("gateway.sessions",
+				TrackingProperties.class);
 	}
 
 	/** A fixed delay, so that a test knows when a failed end is due again. */
@@ -52,6 +60,18 @@ class TrackerTestConfiguration {
 	@Bean
 	FlakyTransactions ledgerTransactions(DataSource dataSource) {
 		return new FlakyTransactions(dataSource);
+	}
+
+	@Bean
+	Ledger ledger(DataSource dataSource, FlakyTransactions transactions) throws java.sql.SQLException {
+		try (java.sql.Connection connection = dataSource.getConnection()) {
+			return new Ledger(dataSource, transactions, connection.getMetaData().getURL().startsWith("jdbc:h2:"));
+		}
+	}
+
+	@Bean
+	StoredSessions storedSessions(Ledger ledger) {
+		return new StoredSessions(ledger.jdbc());
 	}
 
 }

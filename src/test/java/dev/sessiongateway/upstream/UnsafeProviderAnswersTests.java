@@ -47,12 +47,12 @@ class UnsafeProviderAnswersTests extends GatewayTestSupport {
 		konpro.stubFor(post(urlEqualTo(KONPRO)).willReturn(aResponse().withStatus(200).withBody(huge)));
 
 		assertUnavailable(openPathors());
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDING);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDING);
 
 		cleanSlate();
 		konpro.stubFor(post(urlEqualTo(KONPRO)).willReturn(aResponse().withStatus(200).withBody(huge)));
 		assertUnavailable(openKonpro());
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.FAILED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.FAILED);
 	}
 
 	@Test
@@ -63,7 +63,7 @@ class UnsafeProviderAnswersTests extends GatewayTestSupport {
 			pathors.stubFor(post(urlEqualTo(PATHORS)).willReturn(aResponse().withStatus(201).withBody(body)));
 
 			assertUnavailable(openPathors());
-			assertThat(onlySession().getStatus()).as(body).isNotEqualTo(SessionStatus.ACTIVE);
+			assertThat(onlySession().status()).as(body).isNotEqualTo(SessionStatus.ACTIVE);
 		}
 		for (String body : new String[] { "{\"data\":{\"session_id\":42}}", "{\"data\":{\"session_id\":\"\"}}",
 				"{\"data\":{\"session_id\":\"a\\u0000b\"}}", "<html></html>" }) {
@@ -71,7 +71,7 @@ class UnsafeProviderAnswersTests extends GatewayTestSupport {
 			konpro.stubFor(post(urlEqualTo(KONPRO)).willReturn(aResponse().withStatus(200).withBody(body)));
 
 			assertUnavailable(openKonpro());
-			assertThat(onlySession().getStatus()).as(body).isEqualTo(SessionStatus.FAILED);
+			assertThat(onlySession().status()).as(body).isEqualTo(SessionStatus.FAILED);
 		}
 	}
 
@@ -126,7 +126,7 @@ class UnsafeProviderAnswersTests extends GatewayTestSupport {
 
 		assertUnavailable(response);
 		assertThat(response.body()).doesNotContain("internal-lb-7");
-		assertThat(onlySession().getStatus()).isEqualTo(SessionStatus.ENDED);
+		assertThat(onlySession().status()).isEqualTo(SessionStatus.ENDED);
 	}
 
 }

@@ -48,7 +48,7 @@ class CommittedResponseTests {
 				"Could not write JSON: ServletOutputStream failed to write: java.io.IOException: Broken pipe",
 				new IOException("Broken pipe"));
 
-		assertThat(new ProblemHandler().handleException(gone, committed())).isNull();
+		assertThat(new ProblemHandler(List.of()).handleException(gone, committed())).isNull();
 
 		assertThat(warnings()).isEmpty();
 	}
@@ -58,7 +58,7 @@ class CommittedResponseTests {
 		HttpMessageNotWritableException broken = new HttpMessageNotWritableException(
 				"Could not write JSON: no serializer", new IllegalStateException("no serializer"));
 
-		assertThat(new ProblemHandler().handleException(broken, committed())).isNull();
+		assertThat(new ProblemHandler(List.of()).handleException(broken, committed())).isNull();
 
 		assertThat(warnings()).singleElement().asString().contains("GET /ops/sessions").contains("no serializer");
 	}

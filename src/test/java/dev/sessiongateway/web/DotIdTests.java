@@ -132,7 +132,7 @@ class DotIdTests extends GatewayTestSupport {
 				"{\"agentic_avatar_id\":\"a\"}");
 
 		assertProblem(response, 502, "UPSTREAM_UNAVAILABLE");
-		assertThat(onlySession().getStatus()).hasToString("FAILED");
+		assertThat(onlySession().status()).hasToString("FAILED");
 		assertThat(konpro.getAllServeEvents()).singleElement()
 			.satisfies((event) -> assertThat(event.getRequest().getUrl()).isEqualTo("/v1/widget/sessions"));
 	}

@@ -200,11 +200,11 @@ class HostileInputTests extends GatewayTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		var session = onlySession();
-		assertThat(session.getStatus()).hasToString("ACTIVE");
-		assertThat(session.getClient()).isEqualTo("orders-service");
-		assertThat(session.getProvider()).isEqualTo("konpro");
-		assertThat(session.getScope()).isEqualTo("test-account");
-		assertThat(session.getId()).isNotEqualTo(99);
+		assertThat(session.status()).hasToString("ACTIVE");
+		assertThat(session.client()).isEqualTo("orders-service");
+		assertThat(session.provider()).isEqualTo("konpro");
+		assertThat(session.scope()).isEqualTo("test-account");
+		assertThat(session.id()).isNotEqualTo(99);
 		konpro.verify(1, anyRequestedFor(urlEqualTo("/v1/widget/sessions")));
 	}
 
@@ -214,7 +214,7 @@ class HostileInputTests extends GatewayTestSupport {
 
 		send("POST", PATHORS, SERVICE_KEY, "{\"session_id\":\"s\",\"provider\":\"konpro\"}");
 
-		assertThat(onlySession().getProvider()).isEqualTo("pathors");
+		assertThat(onlySession().provider()).isEqualTo("pathors");
 	}
 
 	@Test
@@ -250,7 +250,7 @@ class HostileInputTests extends GatewayTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(201);
 		pathors.verify(1, anyRequestedFor(urlEqualTo("/v1/projects/proj-a/sessions")));
-		assertThat(onlySession().getSessionId()).isEqualTo("../../admin?x=1#f");
+		assertThat(onlySession().sessionId()).isEqualTo("../../admin?x=1#f");
 	}
 
 	@Test
@@ -258,7 +258,7 @@ class HostileInputTests extends GatewayTestSupport {
 		konpro.stubFor(any(anyUrl())
 			.willReturn(aResponse().withStatus(200).withBody("{\"data\":{\"session_id\":\"../../v1/admin?all=1\"}}")));
 		send("POST", KONPRO, SERVICE_KEY, "{\"agentic_avatar_id\":\"a\"}");
-		assertThat(onlySession().getSessionId()).isEqualTo("../../v1/admin?all=1");
+		assertThat(onlySession().sessionId()).isEqualTo("../../v1/admin?all=1");
 		konpro.resetRequests();
 
 		// the id can be ended through ops and background work; here through the provider

@@ -101,7 +101,7 @@ class RequestIdTests extends GatewayTestSupport {
 				"{\"session_id\":\"s-2\"}");
 
 		assertThat(response.statusCode()).isEqualTo(202);
-		assertThat(this.sessions.find(id).orElseThrow().getStatus()).hasToString("ENDING");
+		assertThat(this.sessions.find(id).orElseThrow().status()).hasToString("ENDING");
 		linesWith(output, "[ending-id-2]");
 		List<String> lines = output.getAll()
 			.substring(before)

@@ -1,4 +1,4 @@
-package dev.sessiongateway.tracking;
+package dev.sessiongateway.ledger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
-import static dev.sessiongateway.tracking.GroupCommitUnits.await;
-import static dev.sessiongateway.tracking.GroupCommitUnits.queued;
-import static dev.sessiongateway.tracking.GroupCommitUnits.submit;
+import static dev.sessiongateway.ledger.GroupCommitUnits.await;
+import static dev.sessiongateway.ledger.GroupCommitUnits.queued;
+import static dev.sessiongateway.ledger.GroupCommitUnits.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,6 +49,9 @@ abstract class GroupCommitsContract {
 	/** The database the units write to. */
 	abstract DataSource dataSource();
 
+	/** How many writers commit groups on that database. */
+	abstract int writers();
+
 	@BeforeEach
 	void database() {
 		this.dataSource = dataSource();
@@ -53,7 +59,7 @@ abstract class GroupCommitsContract {
 		this.jdbc.execute("drop table if exists item");
 		this.jdbc.execute("create table item (name varchar(32) primary key)");
 		this.transactions = new FailingBegins(this.dataSource);
-		this.commits = new GroupCommits(this.transactions);
+		this.commits = new GroupCommits(new TransactionTemplate(this.transactions), writers());
 	}
 
 	@AfterEach
@@ -153,7 +159,7 @@ abstract class GroupCommitsContract {
 	 * other so that no writer takes two of them as one group.
 	 */
 	private void holdWriters() throws InterruptedException {
-		for (int i = 1; i <= this.commits.writers(); i++) {
+		for (int i = 1; i <= writers(); i++) {
 			String name = "held-" + i;
 			CountDownLatch started = new CountDownLatch(1);
 			this.holders.add(submit(this.commits, () -> {
@@ -166,11 +172,11 @@ abstract class GroupCommitsContract {
 	}
 
 	/** Transactions a test can make fail to begin once. */
-	static final class FailingBegins extends LedgerTransactions {
+	static final class FailingBegins extends DataSourceTransactionManager {
 
 		private volatile boolean failNext;
 
-		FailingBegins(javax.sql.DataSource dataSource) {
+		FailingBegins(DataSource dataSource) {
 			super(dataSource);
 		}
 
@@ -179,11 +185,12 @@ abstract class GroupCommitsContract {
 		}
 
 		@Override
-		void beginning() {
+		protected void doBegin(Object transaction, TransactionDefinition definition) {
 			if (this.failNext) {
 				this.failNext = false;
 				throw new CannotCreateTransactionException("Connection is not available, request timed out");
 			}
+			super.doBegin(transaction, definition);
 		}
 
 	}

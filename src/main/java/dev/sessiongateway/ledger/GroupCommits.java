@@ -1,4 +1,4 @@
-package dev.sessiongateway.tracking;
+package dev.sessiongateway.ledger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,26 +11,24 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Commits the ledger's short transactions in groups. A request thread hands its unit of
+ * Commits the ledger's short transactions in groups. A calling thread hands its unit of
  * work (statements that belong in one transaction) to a writer and waits until it is
  * committed; a writer runs every unit waiting at that moment in one transaction, so that
- * many requests share one commit (on an H2 file the pages a commit writes, on PostgreSQL
+ * many callers share one commit (on an H2 file the pages a commit writes, on PostgreSQL
  * the flush of its log) instead of queueing for one each.
  * <p>
  * Each unit keeps its own outcome: in a group of several, each unit runs inside a
  * savepoint of its own, and a unit that fails is rolled back to it and fails alone while
  * the others go on (a refused duplicate costs only itself), so a unit never fails or
- * commits because of another. A unit reads what it decides on inside the unit, as every
- * change of {@link SessionStore} does. Nothing is answered before its commit: a
- * transaction that cannot begin or commit fails every unit of the group.
+ * commits because of another. A unit reads what it decides on inside the unit. Nothing is
+ * answered before its commit: a transaction that cannot begin or commit fails every unit
+ * of the group.
  */
-@Component
-class GroupCommits implements DisposableBean {
+final class GroupCommits {
 
 	/** At most this many units share one commit. */
 	static final int MAX_GROUP = 64;
@@ -39,9 +37,9 @@ class GroupCommits implements DisposableBean {
 	 * Writers on H2: one, so that the ledger's transactions never wait for each other.
 	 * With two, two groups each held rows the other one's next unit needed (a duplicate
 	 * open waits for the uncommitted end that frees its id), and H2 does not always
-	 * detect that as a deadlock: it waits out its lock timeout. Background claims take
-	 * only rows nobody holds ({@code skip locked}), so they never wait for the writer
-	 * either.
+	 * detect that as a deadlock: it waits out its lock timeout. Claims in transactions of
+	 * their own take only rows nobody holds ({@code skip locked}), so they never wait for
+	 * the writer either.
 	 */
 	static final int H2_WRITERS = 1;
 
@@ -49,11 +47,11 @@ class GroupCommits implements DisposableBean {
 	 * Writers on other databases (PostgreSQL): two, so that one group's statements run
 	 * while the other's commit waits for its log flush. PostgreSQL detects a deadlock
 	 * between two groups and aborts one statement; that unit is rolled back to its
-	 * savepoint and its change runs again on a fresh read.
+	 * savepoint and fails alone, and its caller may run it again.
 	 */
 	static final int WRITERS = 2;
 
-	private final LedgerTransactions transactions;
+	private final TransactionTemplate transactions;
 
 	private final BlockingQueue<Unit<?>> waiting = new LinkedBlockingQueue<>();
 
@@ -61,10 +59,9 @@ class GroupCommits implements DisposableBean {
 
 	private volatile boolean stopped;
 
-	GroupCommits(LedgerTransactions transactions) {
+	GroupCommits(TransactionTemplate transactions, int writers) {
 		this.transactions = transactions;
-		int count = transactions.onH2() ? H2_WRITERS : WRITERS;
-		for (int i = 1; i <= count; i++) {
+		for (int i = 1; i <= writers; i++) {
 			this.writers.add(Thread.ofPlatform().daemon().name("ledger-writer-" + i).start(this::write));
 		}
 	}
@@ -91,11 +88,6 @@ class GroupCommits implements DisposableBean {
 		catch (CompletionException ex) {
 			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
 		}
-	}
-
-	/** How many writers commit groups. */
-	int writers() {
-		return this.writers.size();
 	}
 
 	/** How many units wait for a writer. */
@@ -128,25 +120,20 @@ class GroupCommits implements DisposableBean {
 
 	private void commit(List<Unit<?>> group) {
 		try {
-			this.transactions.template().executeWithoutResult((status) -> {
+			this.transactions.executeWithoutResult((status) -> {
 				if (group.size() == 1) {
 					// alone, a failing unit rolls back the whole transaction
 					group.getFirst().runInGroup();
 					return;
 				}
-				JournalEntry journal = this.transactions.entry();
 				for (Unit<?> unit : group) {
 					Object savepoint = status.createSavepoint();
-					int mark = (journal != null) ? journal.mark() : 0;
 					try {
 						unit.runInGroup();
 						status.releaseSavepoint(savepoint);
 					}
 					catch (UnitFailed ex) {
 						status.rollbackToSavepoint(savepoint);
-						if (journal != null) {
-							journal.rollbackTo(mark);
-						}
 						unit.failed = ex.cause;
 					}
 				}
@@ -170,8 +157,10 @@ class GroupCommits implements DisposableBean {
 		}
 	}
 
-	@Override
-	public void destroy() throws InterruptedException {
+	/**
+	 * Lets the writers finish the groups they hold, then fails every unit still waiting.
+	 */
+	void destroy() throws InterruptedException {
 		this.stopped = true;
 		for (Thread writer : this.writers) {
 			writer.join(10_000);

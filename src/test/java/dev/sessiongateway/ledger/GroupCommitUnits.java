@@ -1,4 +1,4 @@
-package dev.sessiongateway.tracking;
+package dev.sessiongateway.ledger;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

@@ -1,4 +1,4 @@
-package dev.sessiongateway.tracking;
+package dev.sessiongateway.ledger;
 
 import java.io.IOException;
 
@@ -29,6 +29,11 @@ class PostgresGroupCommitsTests extends GroupCommitsContract {
 	@Override
 	DataSource dataSource() {
 		return postgres.getPostgresDatabase();
+	}
+
+	@Override
+	int writers() {
+		return GroupCommits.WRITERS;
 	}
 
 }

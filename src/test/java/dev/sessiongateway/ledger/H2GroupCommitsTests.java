@@ -1,4 +1,4 @@
-package dev.sessiongateway.tracking;
+package dev.sessiongateway.ledger;
 
 import javax.sql.DataSource;
 
@@ -12,6 +12,11 @@ class H2GroupCommitsTests extends GroupCommitsContract {
 	@Override
 	DataSource dataSource() {
 		return new DriverManagerDataSource("jdbc:h2:mem:group-commits;DB_CLOSE_DELAY=-1", "sa", "");
+	}
+
+	@Override
+	int writers() {
+		return GroupCommits.H2_WRITERS;
 	}
 
 }
