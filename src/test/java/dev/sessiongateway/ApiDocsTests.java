@@ -164,8 +164,27 @@ class ApiDocsTests extends GatewayTestSupport {
 		assertThat(document.path("security").toString()).isEqualTo("[{\"clientKey\":[]},{\"apiKey\":[]}]");
 		JsonNode webhook = document.path("paths").path("/webhooks/pathors/projects/{projectId}").path("post");
 		assertThat(webhook.path("security").toString()).isEqualTo("[{\"webhookSecret\":[]}]");
+		assertThat(schemes.path("webhookSecret").path("scheme").asString()).isEqualTo("bearer");
 		assertThat(webhook.path("parameters").toString()).as("the secret is not a parameter")
 			.doesNotContain("Authorization");
+	}
+
+	@Test
+	void theExportsExampleIsASessionOfAConfiguredProvider() {
+		String example = document().path("paths")
+			.path("/ops/sessions")
+			.path("get")
+			.path("responses")
+			.path("200")
+			.path("content")
+			.path("text/csv")
+			.path("examples")
+			.path("export")
+			.path("value")
+			.asString();
+
+		assertThat(example.lines()).hasSize(2);
+		assertThat(example.lines().skip(1).findFirst().orElseThrow()).startsWith("1,konpro,demo-project,chat-001,");
 	}
 
 	@Test

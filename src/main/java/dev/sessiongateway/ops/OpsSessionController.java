@@ -104,8 +104,12 @@ class OpsSessionController {
 					+ "`Accept: text/csv`, every session the filters match as one CSV file, in the same order "
 					+ "(limit and cursor do not apply), read and sent a page at a time.",
 			parameters = {
-					@Parameter(name = "provider", description = "a provider's name: pathors or konpro (any case)"),
-					@Parameter(name = "scope", description = "a Pathors project id, or the Konpro account name"),
+					@Parameter(name = "provider",
+							description = "a provider's name, as the stats list them under "
+									+ "`providers` (any case)"),
+					@Parameter(name = "scope",
+							description = "where the session lives at its provider (a project id, "
+									+ "an account name)"),
 					@Parameter(name = "status",
 							description = "one or more statuses (repeat the parameter; any case); ACTIVE when none"),
 					@Parameter(name = "client", description = "the name of the client that opened the session"),
@@ -129,7 +133,7 @@ class OpsSessionController {
 									description = "RFC 4180, UTF-8: the fields of a session view but its history; a "
 											+ "text a spreadsheet would run as a formula starts with '"),
 							examples = @ExampleObject(name = "export", summary = "One session",
-									value = SessionCsv.EXAMPLE)) })
+									value = SessionCsv.HEADER)) })
 	@ProblemResponses(ProblemCode.VALIDATION_FAILED)
 	@GetMapping
 	SessionPage list(@RequestParam(required = false) @Nullable String provider,

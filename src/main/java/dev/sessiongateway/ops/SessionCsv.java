@@ -2,11 +2,16 @@ package dev.sessiongateway.ops;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Instant;
+import java.io.UncheckedIOException;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.util.List;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.sessiongateway.tracking.SessionStatus;
 
 /**
  * Writes session views as CSV (RFC 4180): a header row, then one row per session with the
@@ -19,11 +24,28 @@ final class SessionCsv implements Closeable {
 
 	static final String MEDIA_TYPE = "text/csv";
 
-	/** An export of one session, as the API description shows it. */
-	static final String EXAMPLE = "id,provider,scope,sessionId,status,client,createdAt,updatedAt,expiresAt,endedAt,"
-			+ "endReason,pathwayId,attempts,lastError,nextAttemptAt,endingSince,flaggedAt,lastCheckedAt\r\n"
-			+ "1,pathors,demo-project,chat-001,ACTIVE,demo-service,2026-12-01T09:00:00Z,2026-12-01T09:00:01Z,,,,"
-			+ "pw_7c1e,0,,,,,\r\n";
+	/**
+	 * The header of an export, as the API description shows it until
+	 * {@link #example(String)} fills in a session of a configured provider.
+	 */
+	static final String HEADER = "id,provider,scope,sessionId,status,client,createdAt,updatedAt,expiresAt,endedAt,"
+			+ "endReason,pathwayId,attempts,lastError,nextAttemptAt,endingSince,flaggedAt,lastCheckedAt\r\n";
+
+	/** An export of one session of this provider, as the API description shows it. */
+	static String example(String provider) {
+		SessionView session = new SessionView(1, provider, "demo-project", "chat-001", SessionStatus.ACTIVE,
+				"demo-service", Instant.parse("2026-12-01T09:00:00Z"), Instant.parse("2026-12-01T09:00:01Z"), null,
+				null, null, "pw_7c1e", 0, null, null, null, null, null, null);
+		StringWriter out = new StringWriter();
+		try (SessionCsv csv = new SessionCsv(out)) {
+			csv.header();
+			csv.row(session);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return out.toString();
+	}
 
 	private static final List<Column> COLUMNS = List.of(new Column("id", SessionView::id),
 			new Column("provider", SessionView::provider), new Column("scope", SessionView::scope),

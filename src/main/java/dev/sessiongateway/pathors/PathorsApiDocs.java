@@ -5,6 +5,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.jspecify.annotations.Nullable;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
@@ -59,6 +60,20 @@ class PathorsApiDocs {
 			{"received": true, "tracked": true}""";
 
 	private static final String LEGACY_PATH = "/pathors/api/project/";
+
+	/** The security scheme of the webhook's shared secret. */
+	static final String WEBHOOK_SECRET = "webhookSecret";
+
+	/** The webhook's shared secret, as Swagger UI's Authorize offers it. */
+	@Bean
+	OpenApiCustomizer pathorsWebhookSecret() {
+		return (openApi) -> openApi.getComponents()
+			.addSecuritySchemes(WEBHOOK_SECRET,
+					new SecurityScheme().type(SecurityScheme.Type.HTTP)
+						.scheme("bearer")
+						.description("The webhook's shared secret (`gateway.pathors.webhook-secret`), "
+								+ "sent by Pathors as `Authorization: Bearer <secret>`."));
+	}
 
 	/**
 	 * The legacy paths are described as deprecated: Pathors switched them off, and the

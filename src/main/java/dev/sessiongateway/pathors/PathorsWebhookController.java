@@ -93,7 +93,7 @@ class PathorsWebhookController {
 					+ "marks the session that was live when it happened ENDED (PROVIDER_ENDED). Deliveries may "
 					+ "repeat and are harmless; an unknown session is acknowledged, and so is a delivery dated later "
 					+ "than the gateway's clock allows (gateway.pathors.webhook-max-skew), which changes nothing.",
-			security = @SecurityRequirement(name = ApiDocs.WEBHOOK_SECRET))
+			security = @SecurityRequirement(name = PathorsApiDocs.WEBHOOK_SECRET))
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = "application/json",
 					schema = @Schema(implementation = PathorsApiDocs.WebhookEvent.class),

@@ -14,9 +14,6 @@ public final class ApiDocs {
 	/** The security scheme of a client key in {@code X-Api-Key}. */
 	public static final String API_KEY = "apiKey";
 
-	/** The security scheme of the Pathors webhook's shared secret. */
-	public static final String WEBHOOK_SECRET = "webhookSecret";
-
 	/**
 	 * The security scheme of an ops console sign-in's cookie; the {@code security}
 	 * package describes it.

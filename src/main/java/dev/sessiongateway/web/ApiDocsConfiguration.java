@@ -30,11 +30,11 @@ import org.springframework.core.env.Environment;
 class ApiDocsConfiguration {
 
 	private static final String DESCRIPTION = """
-			Opens and ends conversation sessions at Pathors and Konpro for internal services, and \
-			tracks every one of them.
+			Opens and ends conversation sessions at SaaS providers for internal services, and tracks \
+			every one of them.
 
-			**Drop-in.** The `/pathors` and `/konpro` routes take the providers' own paths and bodies: \
-			a service that called a provider changes only its base URL and uses its own client key.
+			**Drop-in.** Each provider's routes (under `/<provider>`) take the provider's own paths and \
+			bodies: a service that called a provider changes only its base URL and uses its own client key.
 
 			**Authentication.** Every route needs a client key, as `Authorization: Bearer <key>` or \
 			`X-Api-Key: <key>` (*Authorize* above); session routes need the `sessions` role and the \
@@ -67,12 +67,7 @@ class ApiDocsConfiguration {
 						new SecurityScheme().type(SecurityScheme.Type.APIKEY)
 							.in(SecurityScheme.In.HEADER)
 							.name("X-Api-Key")
-							.description("A client key, sent as `X-Api-Key: <key>`."))
-				.addSecuritySchemes(ApiDocs.WEBHOOK_SECRET,
-						new SecurityScheme().type(SecurityScheme.Type.HTTP)
-							.scheme("bearer")
-							.description("The webhook's shared secret (`gateway.pathors.webhook-secret`), "
-									+ "sent by Pathors as `Authorization: Bearer <secret>`.")))
+							.description("A client key, sent as `X-Api-Key: <key>`.")))
 			.addSecurityItem(new SecurityRequirement().addList(ApiDocs.CLIENT_KEY))
 			.addSecurityItem(new SecurityRequirement().addList(ApiDocs.API_KEY));
 	}

@@ -14,7 +14,7 @@ record ProblemBody(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example 
 		@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "Validation failed") String title,
 		@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "400") int status,
 		@Schema(example = "Invalid request: session_id is required") @Nullable String detail,
-		@Schema(description = "the path of the request", example = "/pathors/v1/projects/demo-project/sessions",
+		@Schema(description = "the path of the request", example = "/ops/sessions/42/end",
 				format = "uri-reference") @Nullable String instance,
 		@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
 				description = "the stable code: decide on it, not on the text") ProblemCode code,
