@@ -1,6 +1,6 @@
 # A small, non-root image of the gateway on a Java 25 runtime, started from an AOT cache.
 # Build: docker build -t session-gateway .
-# Try it against simulated providers, with demo keys and callers (README.md):
+# Try it against simulated providers, with demo keys and callers (docs/running.md):
 #   docker run --rm -p 8080:8080 -e GATEWAY_SIMULATORS_ENABLED=true session-gateway
 # The same image serves the simulators alone (docker-compose.yml): docker run session-gateway simulators
 FROM eclipse-temurin:25-jdk AS build
