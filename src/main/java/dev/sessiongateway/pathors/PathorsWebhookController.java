@@ -112,7 +112,7 @@ class PathorsWebhookController {
 	@ProblemResponses({ ProblemCode.VALIDATION_FAILED, ProblemCode.UNAUTHENTICATED, ProblemCode.PAYLOAD_TOO_LARGE,
 			ProblemCode.TRACKING_UNAVAILABLE })
 	@PostMapping("/webhooks/pathors/projects/{projectId}")
-	ResponseEntity<Map<String, Object>> receive(@PathVariable String projectId,
+	ResponseEntity<PathorsApiDocs.WebhookReceipt> receive(@PathVariable String projectId,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.AUTHORIZATION,
 					required = false) @Nullable String authorization,
 			@RequestBody(required = false) byte @Nullable [] body) {
@@ -135,7 +135,7 @@ class PathorsWebhookController {
 		}
 		if (type == null || !ENDING_EVENTS.contains(type) || sessionId == null) {
 			count("ignored");
-			return ResponseEntity.ok(Map.of("received", true, "tracked", false));
+			return ResponseEntity.ok(new PathorsApiDocs.WebhookReceipt(true, false));
 		}
 		Instant now = this.clock.instant();
 		Instant happenedAt = happenedAt(event.get("timestamp"), now);
@@ -144,7 +144,7 @@ class PathorsWebhookController {
 			count("out_of_skew");
 			log.warn("webhook {} dated {} s after this gateway's clock, more than gateway.pathors.webhook-max-skew "
 					+ "({}) allows: ignored", type, ahead.toSeconds(), this.maxSkew);
-			return ResponseEntity.ok(Map.of("received", true, "tracked", false));
+			return ResponseEntity.ok(new PathorsApiDocs.WebhookReceipt(true, false));
 		}
 		SessionKey key = new SessionKey(PathorsSessions.PROVIDER, projectId, sessionId);
 		boolean tracked = this.tracker.endedAtProvider(key, happenedAt, EndReason.PROVIDER_ENDED);
@@ -152,7 +152,7 @@ class PathorsWebhookController {
 		if (!tracked) {
 			log.debug("webhook {} for a session that is not live here", type);
 		}
-		return ResponseEntity.ok(Map.of("received", true, "tracked", tracked));
+		return ResponseEntity.ok(new PathorsApiDocs.WebhookReceipt(true, tracked));
 	}
 
 	/**

@@ -38,4 +38,22 @@ class H2FileInUseTests {
 		}
 	}
 
+	@Test
+	void aGatewayDoesNotStartBesideJournalSegmentsAnEarlierVersionLeft() throws Exception {
+		Path directory = WORK.resolve("journal-left-h2-" + System.currentTimeMillis());
+		java.nio.file.Files.createDirectories(directory.resolve("data"));
+		java.nio.file.Files.write(directory.resolve("data/session-gateway.journal-000003"), new byte[] { 1, 2, 3 });
+		try (PathorsStub stub = PathorsStub.start(1); Gateways gateways = new Gateways(directory)) {
+			GatewayProcess gateway = gateways.start("after-upgrade", GatewayProcess.settings(stub.baseUrl(0)));
+
+			int exit = gateway.awaitExit(Duration.ofMinutes(1));
+
+			String output = gateway.output();
+			assertThat(exit).as(output).isNotZero();
+			assertThat(output).contains("journal segments beside it that an earlier version of the gateway left")
+				.contains("session-gateway.journal-000003")
+				.contains("stop it with SIGTERM");
+		}
+	}
+
 }

@@ -1,6 +1,11 @@
 package dev.sessiongateway.ledger;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +32,20 @@ class EmbeddedH2Tests {
 		assertThat(EmbeddedH2.opened("jdbc:h2:tcp://db:9092/gateway")).isEqualTo("jdbc:h2:tcp://db:9092/gateway");
 		assertThat(EmbeddedH2.opened("jdbc:postgresql://db:5432/gateway"))
 			.isEqualTo("jdbc:postgresql://db:5432/gateway");
+	}
+
+	@Test
+	void journalSegmentsAnEarlierVersionLeftAreFoundBesideTheirFileUnlessEmpty(@TempDir Path directory)
+			throws IOException {
+		Path file = directory.resolve("session-gateway");
+		Files.write(directory.resolve("session-gateway.journal-000007"), new byte[] { 1, 2, 3 });
+		Files.write(directory.resolve("session-gateway.journal-000008"), new byte[0]);
+		Files.write(directory.resolve("other.journal-000001"), new byte[] { 1 });
+
+		assertThat(EmbeddedH2.journalLeftBeside(file))
+			.containsExactly(directory.resolve("session-gateway.journal-000007"));
+		assertThat(EmbeddedH2.file("jdbc:h2:file:" + file + ";WRITE_DELAY=0")).isEqualTo(file);
+		assertThat(EmbeddedH2.file("jdbc:h2:mem:x")).isNull();
 	}
 
 }
