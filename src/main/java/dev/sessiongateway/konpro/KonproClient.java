@@ -12,12 +12,14 @@ import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
+import dev.sessiongateway.upstream.RequestBudget.Draw;
 import dev.sessiongateway.upstream.RequestBudgets;
 import dev.sessiongateway.upstream.Upstream;
 import dev.sessiongateway.upstream.UpstreamResponse;
 
 /**
  * The only class that talks HTTP to Konpro, with the account key in {@code x-api-key}.
+ * Each call draws on the request budget as what it is: an open, a read, or an end.
  */
 @Component
 class KonproClient implements DisposableBean {
@@ -34,17 +36,17 @@ class KonproClient implements DisposableBean {
 	}
 
 	UpstreamResponse create(byte[] body) {
-		return this.upstream.exchange("create", HttpMethod.POST, "/v1/widget/sessions", this.auth, body);
+		return this.upstream.exchange(Draw.open(), "create", HttpMethod.POST, "/v1/widget/sessions", this.auth, body);
 	}
 
 	UpstreamResponse get(String sessionId) {
-		return this.upstream.exchange("get", HttpMethod.GET, "/v1/widget/sessions/{sessionId}", this.auth, null,
-				sessionId);
+		return this.upstream.exchange(Draw.read(), "get", HttpMethod.GET, "/v1/widget/sessions/{sessionId}", this.auth,
+				null, sessionId);
 	}
 
 	UpstreamResponse end(String sessionId) {
-		return this.upstream.exchange("end", HttpMethod.DELETE, "/v1/widget/sessions/{sessionId}", this.auth, null,
-				sessionId);
+		return this.upstream.exchange(Draw.end(), "end", HttpMethod.DELETE, "/v1/widget/sessions/{sessionId}",
+				this.auth, null, sessionId);
 	}
 
 	@Override

@@ -70,7 +70,7 @@ class PathorsClientTests {
 		PathorsProperties properties = new PathorsProperties(baseUrl, "dk_client_test",
 				Map.of("special", new PathorsProperties.Project("dk_special")), null, Duration.ofMinutes(1),
 				Duration.ofMillis(500), Duration.ofMillis(400), maxConnections, Duration.ofMillis(200), rateLimit,
-				DataSize.ofKilobytes(64), circuitThreshold, circuitOpenFor);
+				DataSize.ofKilobytes(64), circuitThreshold, circuitOpenFor, 0);
 		return new PathorsClient(properties, RestClient.builder(), this.meters, RequestBudgets.local());
 	}
 

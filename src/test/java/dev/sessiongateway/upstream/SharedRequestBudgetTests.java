@@ -81,6 +81,43 @@ class SharedRequestBudgetTests {
 		assertThat(refused.get()).isEqualTo(30);
 	}
 
+	/**
+	 * Both parts of a budget divided so that ends come first are the deployment's: what
+	 * opens and reads may use, and what ends keep.
+	 */
+	@Test
+	void twoReplicasShareBothPartsOfABudgetThatPutsEndsFirst() throws Exception {
+		// 6 a minute: 3 for opens and reads; ends keep 3
+		BudgetSplit split = BudgetSplit.of(6, 0.5);
+		List<RequestBudget> budgets = List.of(new RequestBudgets(replicaOne).budget("konpro-split", split),
+				new RequestBudgets(replicaTwo).budget("konpro-split", split));
+
+		assertThat(granted(budgets, RequestBudget.Draw.open())).as("what opens and reads may use").isEqualTo(3);
+		assertThat(granted(budgets, RequestBudget.Draw.read())).isZero();
+		assertThat(granted(budgets, RequestBudget.Draw.end())).as("what ends keep").isEqualTo(3);
+		assertThat(granted(budgets, RequestBudget.Draw.end())).isZero();
+	}
+
+	/** Takes 20 draws at once, half on each replica: how many were let go. */
+	private static int granted(List<RequestBudget> budgets, RequestBudget.Draw draw) throws Exception {
+		AtomicInteger granted = new AtomicInteger();
+		try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+			List<Future<?>> calls = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				RequestBudget budget = budgets.get(i % 2);
+				calls.add(callers.submit(() -> {
+					if (budget.take(draw) == null) {
+						granted.incrementAndGet();
+					}
+				}));
+			}
+			for (Future<?> call : calls) {
+				call.get();
+			}
+		}
+		return granted.get();
+	}
+
 	@Test
 	void eachProviderHasABudgetOfItsOwn() {
 		RequestBudgets budgets = new RequestBudgets(replicaOne);
