@@ -12,8 +12,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The settings that put ends first in a provider's request budget are checked at
- * start-up, and listed with every other problem.
+ * The settings that put ends first and hold each client to its share of a provider's
+ * request budget are checked at start-up, and listed with every other problem.
  */
 class BudgetSettingsTests {
 
@@ -44,9 +44,9 @@ class BudgetSettingsTests {
 	}
 
 	@Test
-	void startsWithEndSharesOfItsOwn() {
+	void startsWithSharesOfItsOwn() {
 		assertThat(startupFailure(with("gateway.konpro.end-share=0.2", "gateway.pathors.rate-limit-per-minute=100",
-				"gateway.pathors.end-share=0.9")))
+				"gateway.pathors.end-share=0.9", "gateway.clients[0].limits.konpro.budget-share=0.6")))
 			.isNull();
 	}
 
@@ -69,6 +69,24 @@ class BudgetSettingsTests {
 					+ "gateway.konpro.rate-limit-per-minute (GATEWAY_KONPRO_RATE_LIMIT_PER_MINUTE) for ends, leaving "
 					+ "opens and reads none: lower it, or raise gateway.konpro.rate-limit-per-minute");
 		assertThat(startupFailure(with("gateway.konpro.rate-limit-per-minute=2"))).as("1 each").isNull();
+	}
+
+	@Test
+	void refusesABudgetShareThatIsNotAFractionOrNamesNoProvider() {
+		assertThat(startupFailure(with("gateway.clients[0].limits.konpro.budget-share=0",
+				"gateway.clients[0].limits.pathors.budget-share=1.5",
+				"gateway.clients[0].limits.konrpo.budget-share=0.5")))
+			.contains("The gateway's settings have 3 problems")
+			.contains("gateway.clients[0].limits.konpro.budget-share (GATEWAY_CLIENTS_0_LIMITS_KONPRO_BUDGET_SHARE) "
+					+ "must be more than 0 and at most 1: the fraction of the provider's request budget for opens "
+					+ "and reads that this client's opens may use")
+			.contains("gateway.clients[0].limits.pathors.budget-share (GATEWAY_CLIENTS_0_LIMITS_PATHORS_BUDGET_SHARE) "
+					+ "must be more than 0 and at most 1")
+			.contains("gateway.clients[0].limits.konrpo (GATEWAY_CLIENTS_0_LIMITS_KONRPO) names no provider "
+					+ "(known: konpro, pathors)");
+		assertThat(startupFailure(with("gateway.clients[0].limits.konpro.budget-share=most")))
+			.contains("gateway.clients[0].limits.konpro.budget-share (GATEWAY_CLIENTS_0_LIMITS_KONPRO_BUDGET_SHARE) "
+					+ "must be a number such as 0.5");
 	}
 
 }

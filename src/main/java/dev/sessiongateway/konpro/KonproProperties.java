@@ -2,6 +2,7 @@ package dev.sessiongateway.konpro;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -81,10 +82,14 @@ record KonproProperties(
 		}
 	}
 
-	UpstreamSettings upstream() {
+	/**
+	 * The outbound side's settings.
+	 * @param clientShares each client's share of the budget for opens and reads
+	 */
+	UpstreamSettings upstream(Map<String, Double> clientShares) {
 		return new UpstreamSettings("Konpro", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,
 				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize,
-				this.circuitFailureThreshold, this.circuitOpenFor, this.endShare);
+				this.circuitFailureThreshold, this.circuitOpenFor, this.endShare, clientShares);
 	}
 
 }

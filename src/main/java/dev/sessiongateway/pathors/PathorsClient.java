@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -12,6 +13,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
+import dev.sessiongateway.security.BudgetShares;
 import dev.sessiongateway.upstream.RequestBudget.Draw;
 import dev.sessiongateway.upstream.RequestBudgets;
 import dev.sessiongateway.upstream.Upstream;
@@ -20,7 +22,7 @@ import dev.sessiongateway.upstream.UpstreamResponse;
 /**
  * The only class that talks HTTP to Pathors, always on its current {@code /v1} API, with
  * the developer key of the project in {@code Authorization: Bearer}. Each call draws on
- * the request budget as what it is: an open, a read, or an end.
+ * the request budget as what it is: an open for its client, a read, or an end.
  */
 @Component
 class PathorsClient implements DisposableBean {
@@ -32,13 +34,15 @@ class PathorsClient implements DisposableBean {
 	private final Upstream upstream;
 
 	PathorsClient(PathorsProperties properties, RestClient.Builder builder, MeterRegistry meters,
-			RequestBudgets budgets) {
+			RequestBudgets budgets, BudgetShares shares) {
 		this.properties = properties;
-		this.upstream = new Upstream(properties.upstream(), builder, meters, properties.secrets(), budgets);
+		this.upstream = new Upstream(properties.upstream(shares.at(PathorsSessions.PROVIDER)), builder, meters,
+				properties.secrets(), budgets);
 	}
 
-	UpstreamResponse create(String projectId, byte[] body) {
-		return this.upstream.exchange(Draw.open(), "create", HttpMethod.POST, "/v1/projects/{projectId}/sessions",
+	/** Creates a session for a client, within its share of the request budget. */
+	UpstreamResponse create(String projectId, byte[] body, @Nullable String client) {
+		return this.upstream.exchange(Draw.open(client), "create", HttpMethod.POST, "/v1/projects/{projectId}/sessions",
 				auth(projectId), body, projectId);
 	}
 

@@ -118,10 +118,14 @@ record PathorsProperties(
 		}
 	}
 
-	UpstreamSettings upstream() {
+	/**
+	 * The outbound side's settings.
+	 * @param clientShares each client's share of the budget for opens and reads
+	 */
+	UpstreamSettings upstream(Map<String, Double> clientShares) {
 		return new UpstreamSettings("Pathors", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,
 				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize,
-				this.circuitFailureThreshold, this.circuitOpenFor, this.endShare);
+				this.circuitFailureThreshold, this.circuitOpenFor, this.endShare, clientShares);
 	}
 
 }

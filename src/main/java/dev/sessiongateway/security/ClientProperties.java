@@ -8,13 +8,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
+import org.springframework.validation.SmartValidator;
+
+import dev.sessiongateway.tracking.ProviderSettings;
 
 /**
  * The callers, under {@code gateway.clients[i]}. A client may list two key hashes while
@@ -23,7 +26,7 @@ import org.springframework.validation.Validator;
  * must not end up in a log.
  */
 @ConfigurationProperties("gateway")
-record ClientProperties(@DefaultValue List<Client> clients) implements Validator {
+record ClientProperties(@DefaultValue List<Client> clients) implements SmartValidator {
 
 	private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
@@ -60,6 +63,32 @@ record ClientProperties(@DefaultValue List<Client> clients) implements Validator
 	}
 
 	/**
+	 * Also holds each client's limits to the providers whose {@link ProviderSettings} are
+	 * among the hints: a limit must name one of them.
+	 */
+	@Override
+	public void validate(Object target, Errors errors, Object... hints) {
+		validate(target, errors);
+		List<String> providers = Stream.of(hints)
+			.filter(ProviderSettings.class::isInstance)
+			.map((hint) -> ((ProviderSettings) hint).provider())
+			.sorted()
+			.toList();
+		if (providers.isEmpty()) {
+			return;
+		}
+		List<Client> clients = ((ClientProperties) target).clients();
+		for (int i = 0; i < clients.size(); i++) {
+			for (String provider : clients.get(i).limits().keySet()) {
+				if (!providers.contains(provider)) {
+					errors.rejectValue("clients[" + i + "].limits." + provider, "unknown-provider",
+							"names no provider (known: " + String.join(", ", providers) + ")");
+				}
+			}
+		}
+	}
+
+	/**
 	 * Key hashes that two clients share: the key would be taken for one client or the
 	 * other, and with it that client's roles and scopes. A client may list its own hash
 	 * twice.
@@ -87,13 +116,33 @@ record ClientProperties(@DefaultValue List<Client> clients) implements Validator
 	}
 
 	/**
+	 * What one client may use at one provider, under
+	 * {@code gateway.clients[i].limits.<provider>}.
+	 *
+	 * @param budgetShare the most of the provider's request budget for opens and reads
+	 * this client's opens may use, as a fraction (more than 0, at most 1); unset, an
+	 * equal share among the clients allowed at that provider ({@link BudgetShares})
+	 */
+	record Limits(@Nullable Double budgetShare) {
+
+		void validate(String prefix, Errors errors) {
+			if (this.budgetShare != null && !(this.budgetShare > 0 && this.budgetShare <= 1)) {
+				errors.rejectValue(prefix + ".budget-share", "out-of-range",
+						"must be more than 0 and at most 1: the fraction of the provider's request budget for opens "
+								+ "and reads that this client's opens may use");
+			}
+		}
+
+	}
+
+	/**
 	 * One caller. {@code scopes.<provider>} lists the scopes it may use at each provider
 	 * ({@code *} for all). A provider's package may keep an older name for its scopes
 	 * working beside this one ({@link ClientScopesAlias}): its scopes are added here
 	 * while the client is bound.
 	 */
 	record Client(@Nullable String name, @DefaultValue List<String> keySha256, @DefaultValue Set<Role> roles,
-			@DefaultValue Map<String, List<String>> scopes) {
+			@DefaultValue Map<String, List<String>> scopes, @DefaultValue Map<String, Limits> limits) {
 
 		/** This client, also allowed these scopes at that provider. */
 		Client withScopes(String provider, List<String> more) {
@@ -104,7 +153,7 @@ record ClientProperties(@DefaultValue List<Client> clients) implements Validator
 			List<String> merged = new ArrayList<>(scopes.getOrDefault(provider, List.of()));
 			merged.addAll(more);
 			scopes.put(provider, merged);
-			return new Client(this.name, this.keySha256, this.roles, scopes);
+			return new Client(this.name, this.keySha256, this.roles, scopes, this.limits);
 		}
 
 		/** The scopes this client may use, by provider. */
@@ -138,6 +187,7 @@ record ClientProperties(@DefaultValue List<Client> clients) implements Validator
 			if (this.roles.isEmpty()) {
 				errors.rejectValue(prefix + ".roles", "missing", "is missing: give one or more of " + Role.names());
 			}
+			this.limits.forEach((provider, limits) -> limits.validate(prefix + ".limits." + provider, errors));
 		}
 
 	}

@@ -71,7 +71,7 @@ public class SessionTracker {
 			throw ex;
 		}
 		long id = opening.getId();
-		ProviderOutcome<R> outcome = call(() -> provider.open(intent));
+		ProviderOutcome<R> outcome = call(() -> provider.open(intent.openedBy(client)));
 		switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> {
 				confirmOpen(provider, opening, confirmed.facts());

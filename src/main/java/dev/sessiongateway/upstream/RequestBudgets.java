@@ -2,6 +2,7 @@ package dev.sessiongateway.upstream;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -53,7 +54,7 @@ public class RequestBudgets {
 	 * The budget of one provider, all of it for any call; 0 or less means no limit.
 	 */
 	public RequestBudget budget(String provider, int perMinute) {
-		return budget(provider, BudgetSplit.of(perMinute, 0));
+		return budget(provider, BudgetSplit.of(perMinute, 0, Map.of()));
 	}
 
 	/**

@@ -96,7 +96,8 @@ public final class Upstream implements AutoCloseable {
 	 * Sends one request and returns a 2xx answer or a 4xx answer about the caller's
 	 * request.
 	 * @param draw what the call takes from the provider's request budget: an end may use
-	 * all of it, an open or a read only the part ends do not keep
+	 * all of it, an open or a read only the part ends do not keep, an open no more than
+	 * its client's share of that
 	 * @param operation what the call does ({@code create}, {@code end}...), as its meters
 	 * and log lines name it
 	 * @param method the HTTP method
@@ -208,6 +209,8 @@ public final class Upstream implements AutoCloseable {
 			case WHOLE -> "The gateway's request budget for " + name + " is used up.";
 			case NON_ENDS -> "The part of the gateway's request budget for " + name
 					+ " that opens and reads may use is used up; the rest is kept for ends.";
+			case CLIENT_SHARE ->
+				"This client's share of the gateway's request budget for " + name + " opens is used up.";
 		};
 	}
 

@@ -2,6 +2,7 @@ package dev.sessiongateway.upstream;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 import org.springframework.util.unit.DataSize;
 
@@ -20,14 +21,20 @@ import org.springframework.util.unit.DataSize;
  * @param circuitOpenFor how long an open circuit refuses calls before a trial call
  * @param endShare the fraction of {@code rateLimitPerMinute} that only ends may use (0:
  * none)
+ * @param clientShares each client's fraction of the rest, for its opens; a client not
+ * named may use all of it
  */
 public record UpstreamSettings(String name, URI baseUrl, Duration connectTimeout, Duration readTimeout,
 		int maxConnections, Duration poolWait, int rateLimitPerMinute, DataSize maxResponseSize,
-		int circuitFailureThreshold, Duration circuitOpenFor, double endShare) {
+		int circuitFailureThreshold, Duration circuitOpenFor, double endShare, Map<String, Double> clientShares) {
+
+	public UpstreamSettings {
+		clientShares = Map.copyOf(clientShares);
+	}
 
 	/** How the request budget is divided so that ends come first. */
 	public BudgetSplit budgetSplit() {
-		return BudgetSplit.of(this.rateLimitPerMinute, this.endShare);
+		return BudgetSplit.of(this.rateLimitPerMinute, this.endShare, this.clientShares);
 	}
 
 	/** The longest one call can take: waiting for a connection, connecting, answering. */

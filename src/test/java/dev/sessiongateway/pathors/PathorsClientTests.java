@@ -71,7 +71,8 @@ class PathorsClientTests {
 				Map.of("special", new PathorsProperties.Project("dk_special")), null, Duration.ofMinutes(1),
 				Duration.ofMillis(500), Duration.ofMillis(400), maxConnections, Duration.ofMillis(200), rateLimit,
 				DataSize.ofKilobytes(64), circuitThreshold, circuitOpenFor, 0);
-		return new PathorsClient(properties, RestClient.builder(), this.meters, RequestBudgets.local());
+		return new PathorsClient(properties, RestClient.builder(), this.meters, RequestBudgets.local(),
+				(provider) -> Map.of());
 	}
 
 	private UpstreamException.Kind failureOf(Runnable call) {

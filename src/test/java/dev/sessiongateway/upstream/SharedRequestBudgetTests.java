@@ -2,6 +2,7 @@ package dev.sessiongateway.upstream;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -82,18 +83,19 @@ class SharedRequestBudgetTests {
 	}
 
 	/**
-	 * Both parts of a budget divided so that ends come first are the deployment's: what
-	 * opens and reads may use, and what ends keep.
+	 * Every part of a budget divided so that ends come first is the deployment's: a
+	 * client's share, what opens and reads may use, and what ends keep.
 	 */
 	@Test
-	void twoReplicasShareBothPartsOfABudgetThatPutsEndsFirst() throws Exception {
-		// 6 a minute: 3 for opens and reads; ends keep 3
-		BudgetSplit split = BudgetSplit.of(6, 0.5);
+	void twoReplicasShareEveryPartOfABudgetThatPutsEndsFirst() throws Exception {
+		// 6 a minute: 3 for opens and reads, 2 of them for client a's opens; ends keep 3
+		BudgetSplit split = BudgetSplit.of(6, 0.5, Map.of("a", 0.67));
 		List<RequestBudget> budgets = List.of(new RequestBudgets(replicaOne).budget("konpro-split", split),
 				new RequestBudgets(replicaTwo).budget("konpro-split", split));
 
-		assertThat(granted(budgets, RequestBudget.Draw.open())).as("what opens and reads may use").isEqualTo(3);
-		assertThat(granted(budgets, RequestBudget.Draw.read())).isZero();
+		assertThat(granted(budgets, RequestBudget.Draw.open("a"))).as("client a's share").isEqualTo(2);
+		assertThat(granted(budgets, RequestBudget.Draw.read())).as("the rest of what opens and reads may use")
+			.isEqualTo(1);
 		assertThat(granted(budgets, RequestBudget.Draw.end())).as("what ends keep").isEqualTo(3);
 		assertThat(granted(budgets, RequestBudget.Draw.end())).isZero();
 	}
