@@ -188,27 +188,37 @@ record ClientProperties(@DefaultValue List<Client> clients) implements SmartVali
 				errors.rejectValue(prefix + ".default-lease-ttl", "out-of-range",
 						"must be " + Leases.MIN_TTL.toSeconds() + "s to " + Leases.MAX_TTL.toHours() + "h");
 			}
-			this.limits.forEach((provider, limits) -> {
-				String at = prefix + ".limits." + provider;
-				if (limits.maxLive() < 0) {
-					errors.rejectValue(at + ".max-live", "negative", "must be 0 (no cap) or more");
-				}
-				if (limits.opensPerMinute() < 0) {
-					errors.rejectValue(at + ".opens-per-minute", "negative", "must be 0 (no cap) or more");
-				}
-			});
+			this.limits.forEach((provider, limits) -> limits.validate(prefix + ".limits." + provider, errors));
 		}
 
 	}
 
 	/**
-	 * A client's caps at one provider ({@code gateway.clients[i].limits.<provider>}); 0
-	 * means no cap.
+	 * What one client may use at one provider, under
+	 * {@code gateway.clients[i].limits.<provider>}; a cap of 0 means none.
 	 *
 	 * @param maxLive the most sessions OPENING, ACTIVE or ENDING at once
 	 * @param opensPerMinute the most opens a minute
+	 * @param budgetShare the most of the provider's request budget for opens and reads
+	 * this client's opens may use, as a fraction (more than 0, at most 1); unset, an
+	 * equal share among the clients allowed at that provider ({@link BudgetShares})
 	 */
-	record Limits(@DefaultValue("0") int maxLive, @DefaultValue("0") int opensPerMinute) {
+	record Limits(@DefaultValue("0") int maxLive, @DefaultValue("0") int opensPerMinute, @Nullable Double budgetShare) {
+
+		void validate(String prefix, Errors errors) {
+			if (this.maxLive < 0) {
+				errors.rejectValue(prefix + ".max-live", "negative", "must be 0 (no cap) or more");
+			}
+			if (this.opensPerMinute < 0) {
+				errors.rejectValue(prefix + ".opens-per-minute", "negative", "must be 0 (no cap) or more");
+			}
+			if (this.budgetShare != null && !(this.budgetShare > 0 && this.budgetShare <= 1)) {
+				errors.rejectValue(prefix + ".budget-share", "out-of-range",
+						"must be more than 0 and at most 1: the fraction of the provider's request budget for opens "
+								+ "and reads that this client's opens may use");
+			}
+		}
+
 	}
 
 	/**

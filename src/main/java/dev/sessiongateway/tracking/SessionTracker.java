@@ -95,7 +95,7 @@ public class SessionTracker {
 
 	private <R> R open(ProviderSessions<R> provider, OpenIntent intent, Session opening) {
 		long id = opening.getId();
-		ProviderOutcome<R> outcome = call(() -> provider.open(intent));
+		ProviderOutcome<R> outcome = call(() -> provider.open(intent.openedBy(opening.getClient())));
 		switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> {
 				confirmOpen(provider, opening, confirmed.facts());
