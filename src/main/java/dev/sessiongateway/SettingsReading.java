@@ -84,6 +84,9 @@ final class SettingsReading extends IgnoreTopLevelConverterNotFoundBindHandler {
 		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
 			return "must be a whole number";
 		}
+		if (type == double.class || type == Double.class) {
+			return "must be a number such as 0.5";
+		}
 		if (type == boolean.class || type == Boolean.class) {
 			return "must be true or false";
 		}

@@ -221,6 +221,38 @@ class ApiDocsTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void everyCreateTakesALeaseAndDescribesItsCapsAnswer() {
+		JsonNode document = document();
+		Map<String, JsonNode> creates = new java.util.TreeMap<>();
+		operations(document).forEach((route, operation) -> {
+			if (operation.path("operationId").asString().matches("(pathors|konpro)Create(Legacy)?")) {
+				creates.put(route, operation);
+			}
+		});
+
+		assertThat(creates).hasSize(3);
+		creates.forEach((route, operation) -> {
+			assertThat(operation.path("parameters").findValuesAsString("name")).as(route).contains("Gateway-Lease");
+			assertThat(operation.path("responses").path("200").path("headers").has("Gateway-Lease")).as(route).isTrue();
+			JsonNode limited = operation.path("responses").path("429");
+			assertThat(limited.path("description").asString()).as(route)
+				.contains("`SESSION_LIMIT_REACHED`")
+				.contains("`UPSTREAM_RATE_LIMITED`");
+			assertThat(limited.path("headers").propertyNames()).as(route)
+				.contains("Retry-After", "RateLimit-Policy", "RateLimit");
+			assertThat(limited.path("content")
+				.path("application/problem+json")
+				.path("examples")
+				.path("SESSION_LIMIT_REACHED")
+				.path("value")
+				.path("limit")
+				.asString()).as(route).isEqualTo("max-live");
+			assertThat(operation.path("responses").path("404").path("description").asString()).as(route)
+				.contains("Gateway-Lease");
+		});
+	}
+
+	@Test
 	void everyRequestBodyIsASchemaWithAnExample() {
 		JsonNode document = document();
 		Map<String, JsonNode> withBodies = new java.util.TreeMap<>();
@@ -231,7 +263,8 @@ class ApiDocsTests extends GatewayTestSupport {
 		});
 
 		assertThat(withBodies.keySet()).containsExactlyInAnyOrder("pathorsCreate", "pathorsCreateLegacy", "pathorsEnd",
-				"pathorsEndLegacy", "pathorsTerminate", "konproCreate", "pathorsWebhook", "consoleSignIn");
+				"pathorsEndLegacy", "pathorsTerminate", "konproCreate", "pathorsWebhook", "consoleSignIn",
+				"leaseGrant");
 		withBodies.forEach((operationId, body) -> {
 			JsonNode json = body.path("content").path("application/json");
 			String ref = json.path("schema").path("$ref").asString();

@@ -73,27 +73,30 @@ class ArchitectureTests {
 	@Test
 	void trackingKnowsNoProviderNorItsCallers() {
 		noClasses().that()
-			.resideInAPackage("..tracking..")
+			.resideInAPackage("dev.sessiongateway.tracking..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("..pathors..", "..konpro..", "..ops..", "..security..", "..upstream..", "..cleanup..")
+			.resideInAnyPackage("dev.sessiongateway.pathors..", "dev.sessiongateway.konpro..",
+					"dev.sessiongateway.ops..", "dev.sessiongateway.security..", "dev.sessiongateway.upstream..",
+					"dev.sessiongateway.cleanup..")
 			.check(CLASSES);
 	}
 
 	@Test
 	void backgroundWorkReachesProvidersOnlyThroughTheLedgersPort() {
 		noClasses().that()
-			.resideInAPackage("..cleanup..")
+			.resideInAPackage("dev.sessiongateway.cleanup..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("..pathors..", "..konpro..", "..ops..", "..security..", "..upstream..", "..web..",
-					"org.springframework.http..", "org.springframework.web..")
+			.resideInAnyPackage("dev.sessiongateway.pathors..", "dev.sessiongateway.konpro..",
+					"dev.sessiongateway.ops..", "dev.sessiongateway.security..", "dev.sessiongateway.upstream..",
+					"dev.sessiongateway.web..", "org.springframework.http..", "org.springframework.web..")
 			.check(CLASSES);
 		noClasses().that()
-			.resideInAPackage("..tracking..")
+			.resideInAPackage("dev.sessiongateway.tracking..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAPackage("..cleanup..")
+			.resideInAPackage("dev.sessiongateway.cleanup..")
 			.check(CLASSES);
 	}
 
@@ -113,10 +116,10 @@ class ArchitectureTests {
 	@Test
 	void trackingKnowsNoHttp() {
 		noClasses().that()
-			.resideInAPackage("..tracking..")
+			.resideInAPackage("dev.sessiongateway.tracking..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("..web..", "org.springframework.http..", "org.springframework.web..",
+			.resideInAnyPackage("dev.sessiongateway.web..", "org.springframework.http..", "org.springframework.web..",
 					"jakarta.servlet..")
 			.check(CLASSES);
 	}
@@ -124,7 +127,7 @@ class ArchitectureTests {
 	@Test
 	void theLedgerKnowsNoOtherPackageOfTheGateway() {
 		noClasses().that()
-			.resideInAPackage("..ledger..")
+			.resideInAPackage("dev.sessiongateway.ledger..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("dev.sessiongateway..")
@@ -140,7 +143,7 @@ class ArchitectureTests {
 	@Test
 	void theSessionRowAndItsHistoryAreTrackingsOwn() {
 		classes().that()
-			.resideInAPackage("..tracking..")
+			.resideInAPackage("dev.sessiongateway.tracking..")
 			.and()
 			.haveSimpleNameStartingWith("Session")
 			.and()
@@ -157,16 +160,16 @@ class ArchitectureTests {
 	@Test
 	void providersDoNotKnowEachOther() {
 		noClasses().that()
-			.resideInAPackage("..pathors..")
+			.resideInAPackage("dev.sessiongateway.pathors..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAPackage("..konpro..")
+			.resideInAPackage("dev.sessiongateway.konpro..")
 			.check(CLASSES);
 		noClasses().that()
-			.resideInAPackage("..konpro..")
+			.resideInAPackage("dev.sessiongateway.konpro..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAPackage("..pathors..")
+			.resideInAPackage("dev.sessiongateway.pathors..")
 			.check(CLASSES);
 	}
 
@@ -191,10 +194,11 @@ class ArchitectureTests {
 	@Test
 	void opsAndUpstreamDoNotKnowProviders() {
 		noClasses().that()
-			.resideInAnyPackage("..ops..", "..upstream..", "..security..")
+			.resideInAnyPackage("dev.sessiongateway.ops..", "dev.sessiongateway.upstream..",
+					"dev.sessiongateway.security..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("..pathors..", "..konpro..")
+			.resideInAnyPackage("dev.sessiongateway.pathors..", "dev.sessiongateway.konpro..")
 			.check(CLASSES);
 	}
 

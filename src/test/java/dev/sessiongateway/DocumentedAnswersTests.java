@@ -1,6 +1,7 @@
 package dev.sessiongateway;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import dev.sessiongateway.tracking.Leases;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -26,7 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DocumentedAnswersTests extends GatewayTestSupport {
 
+	@Autowired
+	private Leases leases;
+
 	private static final String BIG = "{\"session_id\":\"s\",\"pad\":\"" + "x".repeat(300 * 1024) + "\"}";
+
+	/** A lease id no client holds. */
+	private static final String UNKNOWN_LEASE = "ls_" + "A".repeat(22);
 
 	private static final String PROVIDER_ERROR = "{\"error\":{\"message\":\"the provider's own answer\"}}";
 
@@ -79,34 +90,55 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 	private Map<String, Route> routes() {
 		Map<String, Route> routes = new TreeMap<>();
 		String sessions = "{\"session_id\":\"doc-1\"}";
-		routes.put("pathorsCreate",
-				new Route(pathors, "{\"sessionId\":\"doc-1\",\"pathwayId\":\"pw\"}",
-						(path) -> call("POST", path, SERVICE_KEY, sessions),
-						(path) -> call("POST", path, SERVICE_KEY, "{}"), LIMITED_KEY));
+		routes.put("pathorsCreate", new Route(pathors, "{\"sessionId\":\"doc-1\",\"pathwayId\":\"pw\"}",
+				(path) -> call("POST", path, SERVICE_KEY, sessions), (path) -> call("POST", path, SERVICE_KEY, "{}"),
+				LIMITED_KEY, Map.of("404 application/problem+json", (path) -> send(
+						call("POST", path, SERVICE_KEY, sessions).header("Gateway-Lease", UNKNOWN_LEASE)))));
 		routes.put("pathorsEnd",
 				new Route(pathors, "{\"success\":true}", (path) -> call("DELETE", path, SERVICE_KEY, sessions),
-						(path) -> call("DELETE", path, SERVICE_KEY, "{\"session_id\":7}"), LIMITED_KEY));
+						(path) -> call("DELETE", path, SERVICE_KEY, "{\"session_id\":7}"), LIMITED_KEY,
+						notVisible("pathors", (path) -> call("DELETE", path, OWN_KEY, sessions))));
 		routes.put("pathorsTerminate",
 				new Route(pathors, "{\"success\":true}", (path) -> call("POST", path, SERVICE_KEY, sessions),
-						(path) -> call("POST", path, SERVICE_KEY, "{\"extra\":1}"), LIMITED_KEY));
+						(path) -> call("POST", path, SERVICE_KEY, "{\"extra\":1}"), LIMITED_KEY,
+						notVisible("pathors", (path) -> call("POST", path, OWN_KEY, sessions))));
 		routes.put("pathorsRead",
 				new Route(pathors, "{\"sessionId\":\"doc-1\"}", (path) -> call("GET", path, SERVICE_KEY, null),
-						(path) -> call("GET", path.replace("proj-a", "p".repeat(129)), SERVICE_KEY, null),
-						LIMITED_KEY));
+						(path) -> call("GET", path.replace("proj-a", "p".repeat(129)), SERVICE_KEY, null), LIMITED_KEY,
+						notVisible("pathors", (path) -> call("GET", path, OWN_KEY, null))));
 		routes.put("pathorsWebhook", new Route(null, "",
 				(path) -> call("POST", path, WEBHOOK_SECRET, "{\"event\":\"session.ended\",\"sessionId\":\"doc-1\"}"),
 				(path) -> call("POST", path, WEBHOOK_SECRET, "[]"), null));
 		routes.put("konproCreate",
 				new Route(konpro, "{\"data\":{\"session_id\":\"ws-1\",\"expires_at\":\"2030-01-01T00:00:00Z\"}}",
 						(path) -> call("POST", path, SERVICE_KEY, "{\"agentic_avatar_id\":\"avatar-1\"}"),
-						(path) -> call("POST", path, SERVICE_KEY, "{}"), LIMITED_KEY));
+						(path) -> call("POST", path, SERVICE_KEY, "{}"), LIMITED_KEY,
+						Map.of("404 application/problem+json",
+								(path) -> send(call("POST", path, SERVICE_KEY, "{\"agentic_avatar_id\":\"avatar-1\"}")
+									.header("Gateway-Lease", UNKNOWN_LEASE)))));
 		routes.put("konproRead",
 				new Route(konpro, "{\"session_id\":\"doc-1\",\"status\":\"active\"}",
 						(path) -> call("GET", path, SERVICE_KEY, null),
-						(path) -> call("GET", path.replace("doc-1", "x".repeat(257)), SERVICE_KEY, null), LIMITED_KEY));
-		routes.put("konproEnd", new Route(konpro, "{\"message\":\"Session terminated successfully\"}",
-				(path) -> call("DELETE", path, SERVICE_KEY, null),
-				(path) -> call("DELETE", path.replace("doc-1", "x".repeat(257)), SERVICE_KEY, null), LIMITED_KEY));
+						(path) -> call("GET", path.replace("doc-1", "x".repeat(257)), SERVICE_KEY, null), LIMITED_KEY,
+						notVisible("konpro", (path) -> call("GET", path, OWN_KEY, null))));
+		routes.put("konproEnd",
+				new Route(konpro, "{\"message\":\"Session terminated successfully\"}",
+						(path) -> call("DELETE", path, SERVICE_KEY, null),
+						(path) -> call("DELETE", path.replace("doc-1", "x".repeat(257)), SERVICE_KEY, null),
+						LIMITED_KEY, notVisible("konpro", (path) -> call("DELETE", path, OWN_KEY, null))));
+		Map<String, Function<String, HttpResponse<String>>> unknownLease = Map.of("404 application/problem+json",
+				(path) -> send(call(path.endsWith("/keepalive") ? "POST" : "GET",
+						path.replaceFirst("ls_[A-Za-z0-9_-]+", UNKNOWN_LEASE), SERVICE_KEY, null)));
+		routes.put("leaseGrant", new Route(null, "", (path) -> call("POST", path, SERVICE_KEY, "{\"ttl\":\"30s\"}"),
+				(path) -> call("POST", path, SERVICE_KEY, "{\"ttl\":\"0s\"}"), OPS_KEY));
+		routes.put("leaseKeepAlive", new Route(null, "", (path) -> call("POST", path, SERVICE_KEY, null),
+				(path) -> call("POST", path, SERVICE_KEY, null), OPS_KEY, unknownLease));
+		routes.put("leaseRead", new Route(null, "", (path) -> call("GET", path, SERVICE_KEY, null),
+				(path) -> call("GET", path, SERVICE_KEY, null), OPS_KEY, unknownLease));
+		routes.put("leaseRevoke", new Route(null, "", (path) -> call("DELETE", path, SERVICE_KEY, null),
+				(path) -> call("DELETE", path, SERVICE_KEY, null), OPS_KEY,
+				Map.of("404 application/problem+json", (path) -> send(
+						call("DELETE", path.replaceFirst("ls_[A-Za-z0-9_-]+", UNKNOWN_LEASE), SERVICE_KEY, null)))));
 		routes.put("opsList", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
 				(path) -> call("GET", path + "?limit=0", OPS_KEY, null), SERVICE_KEY,
 				Map.of("200 text/csv", (path) -> send(call("GET", path, OPS_KEY, null).header("Accept", "text/csv")))));
@@ -132,6 +164,18 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 								"403 application/problem+json",
 								(path) -> send(signedIn(call("POST", path, null, null), false)))));
 		return routes;
+	}
+
+	/**
+	 * A 404 of the gateway's own for a session another client opened, asked about by a
+	 * client that may only see its own sessions.
+	 */
+	private Map<String, Function<String, HttpResponse<String>>> notVisible(String provider,
+			Function<String, Call> call) {
+		return Map.of("404 application/problem+json", (path) -> {
+			seedActive(provider, provider.equals("pathors") ? "proj-a" : "test-account", "doc-1", "orders-service");
+			return send(call.apply(path));
+		});
 	}
 
 	/**
@@ -171,6 +215,9 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 	/** The path with its variables filled in; an ops id names a session seeded for it. */
 	private String concrete(String template) {
 		String path = template.replace("{projectId}", "proj-a").replace("{sessionId}", "doc-1");
+		if (path.startsWith("/leases/")) {
+			path = path.replace("{id}", this.leases.grant("orders-service", Duration.ofSeconds(30)).id());
+		}
 		if (path.contains("{id}")) {
 			path = path.replace("{id}", String.valueOf(seedActive("pathors", "proj-a", "doc-1", "orders-service")));
 		}
@@ -240,10 +287,12 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 	 */
 	private HttpResponse<String> withoutTheLedger(Supplier<HttpResponse<String>> request) {
 		this.jdbc.execute("alter table tracked_session rename to tracked_session_away");
+		this.jdbc.execute("alter table lease rename to lease_away");
 		try {
 			return request.get();
 		}
 		finally {
+			this.jdbc.execute("alter table lease_away rename to lease");
 			this.jdbc.execute("alter table tracked_session_away rename to tracked_session");
 		}
 	}

@@ -49,6 +49,14 @@ public abstract class GatewayTestSupport {
 
 	public static final String OPS_KEY = "test-ops-key";
 
+	/** The key of a client that may only read and end the sessions it opened. */
+	public static final String OWN_KEY = "test-own-key";
+
+	/**
+	 * The key of a client with caps: 2 live Pathors sessions, 2 Konpro opens a minute.
+	 */
+	public static final String CAPPED_KEY = "test-capped-key";
+
 	public static final String PATHORS_KEY = "dk_TEST_PATHORS_KEY_MARKER_7f3a";
 
 	public static final String PROJECT_KEY = "dk_TEST_PROJECT_KEY_MARKER_55ab";
@@ -61,8 +69,8 @@ public abstract class GatewayTestSupport {
 	 * Every credential in the test configuration: none may ever appear in an answer or a
 	 * row.
 	 */
-	public static final List<String> SECRETS = List.of(SERVICE_KEY, LIMITED_KEY, OPS_KEY, PATHORS_KEY, PROJECT_KEY,
-			KONPRO_KEY, WEBHOOK_SECRET);
+	public static final List<String> SECRETS = List.of(SERVICE_KEY, LIMITED_KEY, OPS_KEY, OWN_KEY, CAPPED_KEY,
+			PATHORS_KEY, PROJECT_KEY, KONPRO_KEY, WEBHOOK_SECRET);
 
 	protected static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -120,6 +128,8 @@ public abstract class GatewayTestSupport {
 		konpro.resetAll();
 		this.jdbc.update("delete from session_transition");
 		this.jdbc.update("delete from tracked_session");
+		this.jdbc.update("delete from lease");
+		this.jdbc.update("delete from client_usage");
 	}
 
 	protected HttpResponse<String> send(String method, String path, String key, String body) {

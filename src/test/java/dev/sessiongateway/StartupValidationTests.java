@@ -264,4 +264,39 @@ class StartupValidationTests {
 			.doesNotContain("my-plain-client-key");
 	}
 
+	@Test
+	void leaseCapAndVisibilitySettingsAreEachRefusedWithWhatTheyMayBe() {
+		List<String> properties = complete();
+		properties.add("gateway.clients[0].default-lease-ttl=500ms");
+		properties.add("gateway.clients[0].limits.pathors.max-live=-1");
+		properties.add("gateway.clients[0].limits.konpro.opens-per-minute=-5");
+		properties.add("gateway.clients[0].limits.pathrs.max-live=10");
+		properties.add("gateway.clients[0].sessions-visible=mine");
+
+		assertThat(startupFailure(properties)).contains("The gateway's settings have 5 problems")
+			.contains("gateway.clients[0].default-lease-ttl (GATEWAY_CLIENTS_0_DEFAULT_LEASE_TTL) must be 1s to 24h")
+			.contains("gateway.clients[0].limits.pathors.max-live (GATEWAY_CLIENTS_0_LIMITS_PATHORS_MAX_LIVE) must be "
+					+ "0 (no cap) or more")
+			.contains("gateway.clients[0].limits.konpro.opens-per-minute "
+					+ "(GATEWAY_CLIENTS_0_LIMITS_KONPRO_OPENS_PER_MINUTE) must be 0 (no cap) or more")
+			.contains("gateway.clients[0].limits.pathrs (GATEWAY_CLIENTS_0_LIMITS_PATHRS) names no provider "
+					+ "(known: konpro, pathors)")
+			.contains("gateway.clients[0].sessions-visible (GATEWAY_CLIENTS_0_SESSIONS_VISIBLE) must be one of");
+	}
+
+	@Test
+	void aDefaultLeaseTimeToLiveLongerThanADayIsRefusedAndValidCapsStart() {
+		List<String> properties = complete();
+		properties.add("gateway.clients[0].default-lease-ttl=25h");
+		assertThat(startupFailure(properties))
+			.contains("gateway.clients[0].default-lease-ttl (GATEWAY_CLIENTS_0_DEFAULT_LEASE_TTL) must be 1s to 24h");
+
+		List<String> valid = complete();
+		valid.add("gateway.clients[0].default-lease-ttl=2m");
+		valid.add("gateway.clients[0].limits.pathors.max-live=50");
+		valid.add("gateway.clients[0].limits.konpro.opens-per-minute=30");
+		valid.add("gateway.clients[0].sessions-visible=own");
+		assertThat(startupFailure(valid)).isNull();
+	}
+
 }

@@ -34,6 +34,9 @@ class CleanupWorker implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(CleanupWorker.class);
 
+	/** The most batches of leases' sessions one round of the loop moves to their end. */
+	static final int LEASE_ROUNDS = 20;
+
 	private final SessionUpkeep upkeep;
 
 	private final TrackingProperties properties;
@@ -66,6 +69,13 @@ class CleanupWorker implements SmartLifecycle {
 					() -> upkeep.endOverAge(maxAge.getKey(), maxAge.getValue(), worker.scanBatch())));
 		}
 		this.jobs.add(new Job("expiry", worker.scanInterval(), () -> upkeep.expirePastExpiry(worker.scanBatch())));
+		// leases run at the pace of ends: a lease not kept alive ends its sessions within
+		// about one poll
+		this.jobs
+			.add(new Job("expiry of leases", worker.pollInterval(), () -> upkeep.expireLeases(worker.scanBatch())));
+		this.jobs.add(new Job("ends of leases' sessions", worker.pollInterval(),
+				() -> upkeep.endLeaseSessions(worker.scanBatch(), LEASE_ROUNDS)));
+		this.jobs.add(new Job("recount of capped clients' sessions", worker.scanInterval(), upkeep::recountUsage));
 		this.jobs.add(new Job("retention", worker.purgeInterval(),
 				() -> upkeep.purge(properties.retention(), worker.purgeBatch())));
 		if (properties.reconcile().enabled()) {

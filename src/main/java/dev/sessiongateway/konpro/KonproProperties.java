@@ -2,7 +2,10 @@ package dev.sessiongateway.konpro;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -11,9 +14,12 @@ import jakarta.validation.constraints.Size;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 import dev.sessiongateway.tracking.ProviderSettings;
+import dev.sessiongateway.upstream.BudgetSplit;
 import dev.sessiongateway.upstream.UpstreamSettings;
 
 /**
@@ -24,6 +30,8 @@ import dev.sessiongateway.upstream.UpstreamSettings;
  * @param account the scope name recorded on Konpro sessions
  * @param rateLimitPerMinute the plan's request budget (Konpro sends no rate-limit
  * headers)
+ * @param endShare the fraction of that budget only ends may use: opens and reads never
+ * take it, so no flood of opens holds an end back
  */
 @Validated
 @ConfigurationProperties("gateway.konpro")
@@ -36,7 +44,13 @@ record KonproProperties(
 		@DefaultValue("10s") Duration readTimeout, @DefaultValue("64") @Min(1) int maxConnections,
 		@DefaultValue("1s") Duration poolWait, @DefaultValue("60") @Min(0) int rateLimitPerMinute,
 		@DefaultValue("1MB") DataSize maxResponseSize, @DefaultValue("5") int circuitFailureThreshold,
-		@DefaultValue("10s") Duration circuitOpenFor) implements ProviderSettings {
+		@DefaultValue("10s") Duration circuitOpenFor,
+		@DefaultValue("0.5") @DecimalMin(value = "0", inclusive = false,
+				message = UpstreamSettings.END_SHARE_MESSAGE) @DecimalMax(value = "1", inclusive = false,
+						message = UpstreamSettings.END_SHARE_MESSAGE) double endShare)
+		implements
+			ProviderSettings,
+			Validator {
 
 	@Override
 	public String provider() {
@@ -52,10 +66,30 @@ record KonproProperties(
 		return this.poolWait.plus(this.connectTimeout).plus(this.readTimeout);
 	}
 
-	UpstreamSettings upstream() {
+	@Override
+	public boolean supports(Class<?> type) {
+		return KonproProperties.class.isAssignableFrom(type);
+	}
+
+	/** Reports an end share that leaves opens and reads no request of the budget. */
+	@Override
+	public void validate(Object target, Errors errors) {
+		KonproProperties settings = (KonproProperties) target;
+		if (settings.endShare > 0 && settings.endShare < 1
+				&& !BudgetSplit.leavesNonEnds(settings.rateLimitPerMinute, settings.endShare)) {
+			errors.rejectValue("end-share", "leaves-nothing", new Object[] { "rate-limit-per-minute" },
+					UpstreamSettings.END_SHARE_LEAVES_NOTHING);
+		}
+	}
+
+	/**
+	 * The outbound side's settings.
+	 * @param clientShares each client's share of the budget for opens and reads
+	 */
+	UpstreamSettings upstream(Map<String, Double> clientShares) {
 		return new UpstreamSettings("Konpro", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,
 				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize,
-				this.circuitFailureThreshold, this.circuitOpenFor);
+				this.circuitFailureThreshold, this.circuitOpenFor, this.endShare, clientShares);
 	}
 
 }

@@ -1,11 +1,14 @@
 package dev.sessiongateway.konpro;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -15,6 +18,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -61,21 +65,30 @@ class KonproSessionController {
 					examples = @ExampleObject(name = "create", summary = "A session with variables",
 							value = KonproApiDocs.CREATE_EXAMPLE)))
 	@ApiResponse(responseCode = "200", description = "Konpro created the session; it is tracked ACTIVE.",
+			headers = @Header(name = ProviderAnswers.LEASE_HEADER,
+					description = "the lease the session is attached to, when it has one: the one named, or the "
+							+ "session's own lease (gateway.clients[i].default-lease-ttl)",
+					schema = @Schema(type = "string")),
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = KonproApiDocs.Created.class),
 					examples = @ExampleObject(name = "created", summary = "Confirmed",
 							value = KonproApiDocs.CREATED_EXAMPLE)))
-	@ProblemResponses(value = { ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
-			ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
-			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
-			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404, 422 })
+	@ProblemResponses(
+			value = { ProblemCode.NOT_FOUND, ProblemCode.SESSION_LIMIT_REACHED, ProblemCode.PAYLOAD_TOO_LARGE,
+					ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.UPSTREAM_RATE_LIMITED,
+					ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, ProblemCode.UPSTREAM_UNAVAILABLE,
+					ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.UPSTREAM_TIMEOUT },
+			passedThrough = { 400, 404, 422 })
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<byte[]> open(@RequestBody byte[] body, @AuthenticationPrincipal GatewayClient caller) {
+	ResponseEntity<byte[]> open(@RequestBody byte[] body,
+			@Parameter(description = "a lease of this client's to attach the session to (POST /leases)") @RequestHeader(
+					name = ProviderAnswers.LEASE_HEADER, required = false) @Nullable String lease,
+			@AuthenticationPrincipal GatewayClient caller) {
 		caller.requireScope(KonproSessions.PROVIDER, this.account);
 		var json = JsonRequests.readObject(body);
 		JsonRequests.requiredId(json, "agentic_avatar_id");
-		return ProviderAnswers
-			.relay(this.tracker.open(this.konpro, new OpenIntent(this.account, null, body), caller.name()));
+		return ProviderAnswers.relay(this.tracker.open(this.konpro, new OpenIntent(this.account, null, body),
+				caller.name(), caller.openTerms(ProviderAnswers.lease(lease))));
 	}
 
 	/**
@@ -89,13 +102,15 @@ class KonproSessionController {
 					schema = @Schema(implementation = KonproApiDocs.Session.class),
 					examples = @ExampleObject(name = "session", summary = "A live session",
 							value = KonproApiDocs.SESSION_EXAMPLE)))
-	@ProblemResponses(value = { ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
-			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
-			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404 })
+	@ProblemResponses(
+			value = { ProblemCode.NOT_FOUND, ProblemCode.UPSTREAM_RATE_LIMITED,
+					ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, ProblemCode.UPSTREAM_UNAVAILABLE,
+					ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.UPSTREAM_TIMEOUT },
+			passedThrough = { 400, 404 })
 	@GetMapping("/{sessionId}")
 	ResponseEntity<byte[]> get(@PathVariable String sessionId, @AuthenticationPrincipal GatewayClient caller) {
 		caller.requireScope(KonproSessions.PROVIDER, this.account);
-		return ProviderAnswers.relay(this.tracker.status(this.konpro, key(sessionId)));
+		return ProviderAnswers.relay(this.tracker.status(this.konpro, key(sessionId), caller.caller()));
 	}
 
 	@Operation(operationId = "konproEnd", summary = "End a widget session",
@@ -113,12 +128,13 @@ class KonproSessionController {
 			description = "The end is recorded but Konpro did not confirm it yet; the gateway keeps trying.",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = ApiDocs.EndStatus.class)))
-	@ProblemResponses(value = { ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.TRACKING_UNAVAILABLE },
+	@ProblemResponses(
+			value = { ProblemCode.NOT_FOUND, ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.TRACKING_UNAVAILABLE },
 			passedThrough = { 400, 404 })
 	@DeleteMapping("/{sessionId}")
 	ResponseEntity<?> end(@PathVariable String sessionId, @AuthenticationPrincipal GatewayClient caller) {
 		caller.requireScope(KonproSessions.PROVIDER, this.account);
-		return ProviderAnswers.relay(this.tracker.end(this.konpro, key(sessionId), caller.name(), EndReason.CLIENT));
+		return ProviderAnswers.relay(this.tracker.end(this.konpro, key(sessionId), caller.caller(), EndReason.CLIENT));
 	}
 
 	private SessionKey key(String sessionId) {

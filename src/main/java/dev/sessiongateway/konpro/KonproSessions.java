@@ -38,7 +38,7 @@ class KonproSessions implements ProviderSessions<UpstreamResponse> {
 
 	@Override
 	public ProviderOutcome<UpstreamResponse> open(OpenIntent intent) {
-		return ProviderReplies.create(() -> this.client.create(intent.body()), (response) -> {
+		return ProviderReplies.create(() -> this.client.create(intent.body(), intent.client()), (response) -> {
 			KonproReplies.SessionFacts facts = KonproReplies.read(ProviderReplies.jsonObject(response), this.clock);
 			if (facts.sessionId() == null) {
 				throw new UpstreamException(UpstreamException.Kind.MALFORMED,

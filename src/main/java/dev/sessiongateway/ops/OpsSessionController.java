@@ -45,6 +45,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.sessiongateway.security.GatewayClient;
 import dev.sessiongateway.tracking.ClientCount;
+import dev.sessiongateway.tracking.ClientUsage;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.EndResult;
 import dev.sessiongateway.tracking.SessionCount;
@@ -250,17 +251,18 @@ class OpsSessionController {
 	 * Live counts by provider, scope and status and by client and status, the end
 	 * backlog, the ends flagged for a human and the oldest active session, as counted at
 	 * {@code countedAt} (at most a few seconds ago: {@code gateway.ops.stats-max-age});
-	 * and the providers the gateway is configured for.
+	 * what each client with caps uses against them; and the providers the gateway is
+	 * configured for.
 	 */
 	record Stats(List<SessionCount> live, List<ClientCount> liveByClient, long endingBacklog, long flaggedEnds,
-			@Nullable Instant oldestActiveCreatedAt, @Nullable Long oldestActiveAgeSeconds, Instant countedAt,
-			List<String> providers) {
+			@Nullable Instant oldestActiveCreatedAt, @Nullable Long oldestActiveAgeSeconds, List<ClientUsage> limits,
+			Instant countedAt, List<String> providers) {
 	}
 
 	@Operation(operationId = "opsStats", summary = "Live counts",
 			description = "Live sessions by provider, scope and status, the ENDING backlog, the ends flagged for a "
-					+ "human and the oldest ACTIVE session, counted at countedAt (at most "
-					+ "gateway.ops.stats-max-age ago).")
+					+ "human, the oldest ACTIVE session and each capped client's use against its caps, counted at "
+					+ "countedAt (at most gateway.ops.stats-max-age ago).")
 	@ApiResponse(responseCode = "200", description = "The counts.",
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = Stats.class)))
@@ -270,7 +272,7 @@ class OpsSessionController {
 		Instant oldest = counts.oldestActiveCreatedAt();
 		Long age = (oldest != null) ? Duration.between(oldest, this.clock.instant()).toSeconds() : null;
 		return new Stats(counts.live(), counts.liveByClient(), counts.endingBacklog(), counts.flaggedEnds(), oldest,
-				age, counts.countedAt(), this.tracker.providers().stream().sorted().toList());
+				age, counts.usage(), counts.countedAt(), this.tracker.providers().stream().sorted().toList());
 	}
 
 	/**

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import dev.sessiongateway.tracking.ClientCount;
+import dev.sessiongateway.tracking.ClientUsage;
 import dev.sessiongateway.tracking.SessionCount;
 import dev.sessiongateway.tracking.SessionQueries;
 import dev.sessiongateway.tracking.SessionStatus;
@@ -45,7 +46,7 @@ class OpsStats {
 	 * flagged ends and the oldest ACTIVE session.
 	 */
 	record Counts(List<SessionCount> live, List<ClientCount> liveByClient, long endingBacklog, long flaggedEnds,
-			@Nullable Instant oldestActiveCreatedAt, Instant countedAt) {
+			@Nullable Instant oldestActiveCreatedAt, List<ClientUsage> usage, Instant countedAt) {
 	}
 
 	/**
@@ -87,7 +88,7 @@ class OpsStats {
 		Instant now = this.clock.instant();
 		return new Counts(this.sessions.liveCounts(), this.sessions.liveCountsByClient(),
 				this.sessions.count(SessionStatus.ENDING), this.sessions.flaggedEnds(),
-				this.sessions.oldestActiveCreatedAt(), now);
+				this.sessions.oldestActiveCreatedAt(), this.sessions.usage(), now);
 	}
 
 }

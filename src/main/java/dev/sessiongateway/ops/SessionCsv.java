@@ -29,13 +29,14 @@ final class SessionCsv implements Closeable {
 	 * {@link #example(String)} fills in a session of a configured provider.
 	 */
 	static final String HEADER = "id,provider,scope,sessionId,status,client,createdAt,updatedAt,expiresAt,endedAt,"
-			+ "endReason,pathwayId,attempts,lastError,nextAttemptAt,endingSince,flaggedAt,lastCheckedAt\r\n";
+			+ "endReason,pathwayId,attempts,lastError,nextAttemptAt,endingSince,flaggedAt,lastCheckedAt,lease,leaseExpiresAt\r\n";
 
 	/** An export of one session of this provider, as the API description shows it. */
 	static String example(String provider) {
 		SessionView session = new SessionView(1, provider, "demo-project", "chat-001", SessionStatus.ACTIVE,
 				"demo-service", Instant.parse("2026-12-01T09:00:00Z"), Instant.parse("2026-12-01T09:00:01Z"), null,
-				null, null, "pw_7c1e", 0, null, null, null, null, null, null);
+				null, null, "pw_7c1e", 0, null, null, null, null, null, "ls_Xq3vC0mT8pLr2aYb5nKd1w",
+				Instant.parse("2026-12-01T09:00:31Z"), null);
 		StringWriter out = new StringWriter();
 		try (SessionCsv csv = new SessionCsv(out)) {
 			csv.header();
@@ -56,7 +57,8 @@ final class SessionCsv implements Closeable {
 			new Column("pathwayId", SessionView::pathwayId), new Column("attempts", SessionView::attempts),
 			new Column("lastError", SessionView::lastError), new Column("nextAttemptAt", SessionView::nextAttemptAt),
 			new Column("endingSince", SessionView::endingSince), new Column("flaggedAt", SessionView::flaggedAt),
-			new Column("lastCheckedAt", SessionView::lastCheckedAt));
+			new Column("lastCheckedAt", SessionView::lastCheckedAt), new Column("lease", SessionView::lease),
+			new Column("leaseExpiresAt", SessionView::leaseExpiresAt));
 
 	private final Writer out;
 

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import dev.sessiongateway.tracking.ClientLimits;
+import dev.sessiongateway.tracking.ClientUsage;
+import dev.sessiongateway.tracking.SessionCaps;
 import dev.sessiongateway.tracking.SessionCount;
 import dev.sessiongateway.tracking.SessionStatus;
 import dev.sessiongateway.tracking.SessionTracker;
@@ -32,7 +35,8 @@ import dev.sessiongateway.tracking.SessionTracker;
  * older than {@code gateway.ops.stats-max-age} are recounted in the background, at most
  * one count at a time, and the scrape shows the latest finished count. Only the first
  * scrape after start counts while it waits. Scopes are left out (the ops stats have
- * them), so the series are a few per provider.
+ * them), so the series are a few per provider; clients only appear for the caps they are
+ * configured with, a few series each.
  */
 @Component
 class SessionGauges implements MeterBinder {
@@ -42,6 +46,8 @@ class SessionGauges implements MeterBinder {
 	private final OpsStats stats;
 
 	private final Set<String> providers;
+
+	private final Map<String, Map<String, SessionCaps>> caps;
 
 	private final Clock clock;
 
@@ -54,28 +60,36 @@ class SessionGauges implements MeterBinder {
 	private volatile @Nullable Snapshot latest;
 
 	@Autowired
-	SessionGauges(OpsStats stats, SessionTracker tracker, Clock clock, OpsProperties properties) {
-		this(stats, tracker.providers(), clock, properties.statsMaxAge(),
+	SessionGauges(OpsStats stats, SessionTracker tracker, ClientLimits limits, Clock clock, OpsProperties properties) {
+		this(stats, tracker.providers(), limits.caps(), clock, properties.statsMaxAge(),
 				(work) -> Thread.ofVirtual().name("session-gauges").start(work));
 	}
 
-	SessionGauges(OpsStats stats, Set<String> providers, Clock clock, Duration maxAge, Executor background) {
+	SessionGauges(OpsStats stats, Set<String> providers, Map<String, Map<String, SessionCaps>> caps, Clock clock,
+			Duration maxAge, Executor background) {
 		this.stats = stats;
 		this.providers = Set.copyOf(providers);
+		this.caps = Map.copyOf(caps);
 		this.clock = clock;
 		this.maxAge = maxAge;
 		this.background = background;
 	}
 
-	/** Counts and their sums by provider and status, taken together. */
-	private record Snapshot(OpsStats.Counts counts, Map<String, Long> live) {
+	/**
+	 * Counts and their sums by provider and status, and each capped client's use by
+	 * client and provider, taken together.
+	 */
+	private record Snapshot(OpsStats.Counts counts, Map<String, Long> live, Map<String, ClientUsage> usage) {
 
 		static Snapshot of(OpsStats.Counts counts) {
 			return new Snapshot(counts,
 					counts.live()
 						.stream()
 						.collect(Collectors.groupingBy((count) -> key(count.provider(), count.status()),
-								Collectors.summingLong(SessionCount::count))));
+								Collectors.summingLong(SessionCount::count))),
+					counts.usage()
+						.stream()
+						.collect(Collectors.toMap((use) -> use.client() + '/' + use.provider(), (use) -> use)));
 		}
 
 		static String key(String provider, SessionStatus status) {
@@ -97,6 +111,35 @@ class SessionGauges implements MeterBinder {
 					.register(registry);
 			}
 		}
+		this.caps.forEach((client, byProvider) -> byProvider.forEach((provider, caps) -> {
+			String key = client + '/' + provider;
+			if (caps.maxLive() > 0) {
+				gauge(registry, "gateway.clients.sessions.live",
+						"Live sessions a client with a max-live cap has at a provider, counted a few seconds ago",
+						(snapshot) -> used(snapshot, key, ClientUsage::live))
+					.tag("client", client)
+					.tag("provider", provider)
+					.register(registry);
+				Gauge.builder("gateway.clients.sessions.max.live", caps, SessionCaps::maxLive)
+					.description("The client's max-live cap at the provider")
+					.tag("client", client)
+					.tag("provider", provider)
+					.register(registry);
+			}
+			if (caps.opensPerMinute() > 0) {
+				gauge(registry, "gateway.clients.opens.left",
+						"Opens left in the client's allowance at the provider, counted a few seconds ago",
+						(snapshot) -> used(snapshot, key, ClientUsage::opensLeft))
+					.tag("client", client)
+					.tag("provider", provider)
+					.register(registry);
+				Gauge.builder("gateway.clients.opens.per.minute", caps, SessionCaps::opensPerMinute)
+					.description("The client's opens-per-minute cap at the provider")
+					.tag("client", client)
+					.tag("provider", provider)
+					.register(registry);
+			}
+		}));
 		gauge(registry, "gateway.sessions.end.backlog", "Sessions ENDING: ends the providers have not confirmed yet",
 				(snapshot) -> snapshot.counts().endingBacklog())
 			.register(registry);
@@ -116,6 +159,11 @@ class SessionGauges implements MeterBinder {
 			Snapshot snapshot = gauges.snapshot();
 			return (snapshot != null) ? value.applyAsDouble(snapshot) : Double.NaN;
 		}).description(description);
+	}
+
+	private static double used(Snapshot snapshot, String key, ToDoubleFunction<ClientUsage> value) {
+		ClientUsage use = snapshot.usage().get(key);
+		return (use != null) ? value.applyAsDouble(use) : Double.NaN;
 	}
 
 	private double oldestActiveAge(Snapshot snapshot) {

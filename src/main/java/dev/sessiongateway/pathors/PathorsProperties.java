@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -16,9 +18,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 import dev.sessiongateway.tracking.ProviderSettings;
+import dev.sessiongateway.upstream.BudgetSplit;
 import dev.sessiongateway.upstream.UpstreamSettings;
 
 /**
@@ -37,6 +42,8 @@ import dev.sessiongateway.upstream.UpstreamSettings;
  * @param maxConnections calls in flight at once (the bulkhead and the pool): Pathors
  * documents no rate limit, so the default carries a slow provider at the gateway's full
  * rate (about 4,000 creates a second at 200 ms each need some 800)
+ * @param endShare the fraction of {@code rateLimitPerMinute} (when one is set) only ends
+ * may use: opens and reads never take it, so no flood of opens holds an end back
  */
 @Validated
 @ConfigurationProperties("gateway.pathors")
@@ -52,8 +59,13 @@ record PathorsProperties(
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
 		@DefaultValue("1024") @Min(1) int maxConnections, @DefaultValue("1s") Duration poolWait,
 		@DefaultValue("0") @Min(0) int rateLimitPerMinute, @DefaultValue("1MB") DataSize maxResponseSize,
-		@DefaultValue("5") int circuitFailureThreshold,
-		@DefaultValue("10s") Duration circuitOpenFor) implements ProviderSettings {
+		@DefaultValue("5") int circuitFailureThreshold, @DefaultValue("10s") Duration circuitOpenFor,
+		@DefaultValue("0.5") @DecimalMin(value = "0", inclusive = false,
+				message = UpstreamSettings.END_SHARE_MESSAGE) @DecimalMax(value = "1", inclusive = false,
+						message = UpstreamSettings.END_SHARE_MESSAGE) double endShare)
+		implements
+			ProviderSettings,
+			Validator {
 
 	/** A project with a key of its own. */
 	record Project(@NotBlank(message = "is missing: a project entry needs its own key") @Pattern(
@@ -90,10 +102,30 @@ record PathorsProperties(
 		return this.poolWait.plus(this.connectTimeout).plus(this.readTimeout);
 	}
 
-	UpstreamSettings upstream() {
+	@Override
+	public boolean supports(Class<?> type) {
+		return PathorsProperties.class.isAssignableFrom(type);
+	}
+
+	/** Reports an end share that leaves opens and reads no request of the budget. */
+	@Override
+	public void validate(Object target, Errors errors) {
+		PathorsProperties settings = (PathorsProperties) target;
+		if (settings.endShare > 0 && settings.endShare < 1
+				&& !BudgetSplit.leavesNonEnds(settings.rateLimitPerMinute, settings.endShare)) {
+			errors.rejectValue("end-share", "leaves-nothing", new Object[] { "rate-limit-per-minute" },
+					UpstreamSettings.END_SHARE_LEAVES_NOTHING);
+		}
+	}
+
+	/**
+	 * The outbound side's settings.
+	 * @param clientShares each client's share of the budget for opens and reads
+	 */
+	UpstreamSettings upstream(Map<String, Double> clientShares) {
 		return new UpstreamSettings("Pathors", URI.create(this.baseUrl), this.connectTimeout, this.readTimeout,
 				this.maxConnections, this.poolWait, this.rateLimitPerMinute, this.maxResponseSize,
-				this.circuitFailureThreshold, this.circuitOpenFor);
+				this.circuitFailureThreshold, this.circuitOpenFor, this.endShare, clientShares);
 	}
 
 }

@@ -1,11 +1,14 @@
 package dev.sessiongateway.pathors;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -15,6 +18,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -27,6 +31,7 @@ import dev.sessiongateway.tracking.SessionTracker;
 import dev.sessiongateway.web.ApiDocs;
 import dev.sessiongateway.web.JsonRequests;
 import dev.sessiongateway.web.ProblemCode;
+import dev.sessiongateway.web.ProblemException;
 import dev.sessiongateway.web.ProblemResponses;
 
 /**
@@ -62,26 +67,36 @@ class PathorsSessionController {
 					examples = @ExampleObject(name = "create", summary = "A session with variables",
 							value = PathorsApiDocs.CREATE_EXAMPLE)))
 	@ApiResponse(responseCode = "200", description = "Pathors confirmed the session; it is tracked ACTIVE.",
+			headers = @Header(name = ProviderAnswers.LEASE_HEADER,
+					description = "the lease the session is attached to, when it has one: the one named, or the "
+							+ "session's own lease (gateway.clients[i].default-lease-ttl)",
+					schema = @Schema(type = "string")),
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.Created.class),
 					examples = @ExampleObject(name = "created", summary = "Confirmed",
 							value = PathorsApiDocs.CREATED_EXAMPLE)))
 	@ApiResponse(responseCode = "201", description = "The same, when Pathors answers 201.",
+			headers = @Header(name = ProviderAnswers.LEASE_HEADER,
+					description = "the lease the session is attached to, when it has one: the one named, or the "
+							+ "session's own lease (gateway.clients[i].default-lease-ttl)",
+					schema = @Schema(type = "string")),
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.Created.class)))
-	@ProblemResponses(
-			value = { ProblemCode.SESSION_ALREADY_ACTIVE, ProblemCode.PAYLOAD_TOO_LARGE,
-					ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.UPSTREAM_RATE_LIMITED,
-					ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, ProblemCode.UPSTREAM_UNAVAILABLE,
-					ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.UPSTREAM_TIMEOUT },
-			passedThrough = { 400, 404, 409, 422 })
+	@ProblemResponses(value = { ProblemCode.NOT_FOUND, ProblemCode.SESSION_ALREADY_ACTIVE,
+			ProblemCode.SESSION_LIMIT_REACHED, ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+			ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
+			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
+			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404, 409, 422 })
 	@PostMapping(path = { V1, LEGACY }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> open(@PathVariable String projectId, @RequestBody byte[] body,
+			@Parameter(description = "a lease of this client's to attach the session to (POST /leases)") @RequestHeader(
+					name = ProviderAnswers.LEASE_HEADER, required = false) @Nullable String lease,
 			@AuthenticationPrincipal GatewayClient caller) {
 		allow(caller, projectId);
 		PathorsRequests.Create create = PathorsRequests.create(body);
-		return ProviderAnswers.relay(this.tracker.open(this.pathors,
-				new OpenIntent(projectId, create.sessionId(), create.body()), caller.name()));
+		return ProviderAnswers
+			.relay(this.tracker.open(this.pathors, new OpenIntent(projectId, create.sessionId(), create.body()),
+					caller.name(), caller.openTerms(ProviderAnswers.lease(lease))));
 	}
 
 	@Operation(operationId = "pathorsEnd", summary = "End a session",
@@ -104,7 +119,7 @@ class PathorsSessionController {
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = ApiDocs.EndStatus.class)))
 	@ProblemResponses(
-			value = { ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+			value = { ProblemCode.NOT_FOUND, ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
 					ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.TRACKING_UNAVAILABLE },
 			passedThrough = { 400, 404, 409, 422 })
 	@DeleteMapping(path = { V1, LEGACY }, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -112,7 +127,7 @@ class PathorsSessionController {
 			@AuthenticationPrincipal GatewayClient caller) {
 		allow(caller, projectId);
 		SessionKey key = key(projectId, PathorsRequests.end(body));
-		return ProviderAnswers.relay(this.tracker.end(this.pathors, key, caller.name(), EndReason.CLIENT));
+		return ProviderAnswers.relay(this.tracker.end(this.pathors, key, caller.caller(), EndReason.CLIENT));
 	}
 
 	/**
@@ -131,21 +146,26 @@ class PathorsSessionController {
 					schema = @Schema(implementation = PathorsApiDocs.Terminated.class),
 					examples = @ExampleObject(name = "terminated", summary = "Terminated",
 							value = PathorsApiDocs.TERMINATED_EXAMPLE)))
-	@ProblemResponses(value = { ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
-			ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
-			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
-			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404, 409, 422 })
+	@ProblemResponses(value = { ProblemCode.NOT_FOUND, ProblemCode.PAYLOAD_TOO_LARGE,
+			ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.UPSTREAM_RATE_LIMITED,
+			ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN,
+			ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404, 409, 422 })
 	@PostMapping(path = V1 + "/terminate", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> terminate(@PathVariable String projectId, @RequestBody byte[] body,
 			@AuthenticationPrincipal GatewayClient caller) {
 		allow(caller, projectId);
 		PathorsRequests.Terminate terminate = PathorsRequests.terminate(body);
 		String sessionId = terminate.sessionId();
+		if (sessionId == null && caller.caller().ownOnly()) {
+			// a call named only by phone number may be another client's
+			throw ProblemException.invalid("session_id",
+					"is required: this client may only terminate the sessions it opened");
+		}
 		if (sessionId == null) {
 			return ProviderAnswers
 				.relay(this.tracker.observe(null, () -> this.pathors.terminate(projectId, terminate.body())));
 		}
-		return ProviderAnswers.relay(this.tracker.observe(key(projectId, sessionId),
+		return ProviderAnswers.relay(this.tracker.observe(key(projectId, sessionId), caller.caller(),
 				() -> this.pathors.terminate(projectId, terminate.body())));
 	}
 
@@ -158,15 +178,17 @@ class PathorsSessionController {
 					schema = @Schema(implementation = PathorsApiDocs.Session.class),
 					examples = @ExampleObject(name = "session", summary = "A live session",
 							value = PathorsApiDocs.SESSION_EXAMPLE)))
-	@ProblemResponses(value = { ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
-			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
-			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404 })
+	@ProblemResponses(
+			value = { ProblemCode.NOT_FOUND, ProblemCode.UPSTREAM_RATE_LIMITED,
+					ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, ProblemCode.UPSTREAM_UNAVAILABLE,
+					ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.UPSTREAM_TIMEOUT },
+			passedThrough = { 400, 404 })
 	@GetMapping(path = { V1 + "/{sessionId}", LEGACY + "/{sessionId}" })
 	ResponseEntity<byte[]> get(@PathVariable String projectId, @PathVariable String sessionId,
 			@AuthenticationPrincipal GatewayClient caller) {
 		allow(caller, projectId);
 		SessionKey key = key(projectId, JsonRequests.checkId("sessionId", sessionId));
-		return ProviderAnswers.relay(this.tracker.status(this.pathors, key));
+		return ProviderAnswers.relay(this.tracker.status(this.pathors, key, caller.caller()));
 	}
 
 	private static SessionKey key(String projectId, String sessionId) {

@@ -45,7 +45,7 @@ class PathorsSessions implements ProviderSessions<UpstreamResponse> {
 		if (sessionId == null) {
 			throw new IllegalArgumentException("a Pathors session id is chosen by the caller");
 		}
-		return ProviderReplies.create(() -> this.client.create(intent.scope(), intent.body()),
+		return ProviderReplies.create(() -> this.client.create(intent.scope(), intent.body(), intent.client()),
 				(response) -> SessionFacts.alive(sessionId, confirmedPathway(response, sessionId), null));
 	}
 

@@ -5,7 +5,12 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.sessiongateway.tracking.EndResult;
+import dev.sessiongateway.tracking.Leases;
+import dev.sessiongateway.tracking.Opened;
+import dev.sessiongateway.web.ProblemException;
 import dev.sessiongateway.upstream.UpstreamException;
 import dev.sessiongateway.upstream.UpstreamResponse;
 
@@ -14,7 +19,43 @@ import dev.sessiongateway.upstream.UpstreamResponse;
  */
 public final class ProviderAnswers {
 
+	/**
+	 * The header a caller names a lease in when it opens a session, and that names the
+	 * lease a session was attached to in the answer.
+	 */
+	public static final String LEASE_HEADER = "Gateway-Lease";
+
 	private ProviderAnswers() {
+	}
+
+	/**
+	 * The lease a create names in {@link #LEASE_HEADER}, checked.
+	 * @throws ProblemException 400 naming the header when it is not a lease id
+	 */
+	public static @Nullable String lease(@Nullable String header) {
+		if (header == null) {
+			return null;
+		}
+		if (!Leases.isId(header)) {
+			throw ProblemException.invalid(LEASE_HEADER,
+					"is not a lease id (ls_ and 22 characters, as POST /leases " + "gave it)");
+		}
+		return header;
+	}
+
+	/**
+	 * The provider's answer to a create, and the lease the session was attached to in
+	 * {@link #LEASE_HEADER}.
+	 */
+	public static ResponseEntity<byte[]> relay(Opened<UpstreamResponse> opened) {
+		ResponseEntity<byte[]> answer = relay(opened.reply());
+		if (opened.lease() == null || !answer.getStatusCode().is2xxSuccessful()) {
+			return answer;
+		}
+		return ResponseEntity.status(answer.getStatusCode())
+			.headers(answer.getHeaders())
+			.header(LEASE_HEADER, opened.lease())
+			.body(answer.getBody());
 	}
 
 	/**

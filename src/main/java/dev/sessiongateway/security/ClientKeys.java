@@ -25,7 +25,8 @@ class ClientKeys {
 	ClientKeys(ClientProperties properties) {
 		this.hashes = properties.clients().stream().flatMap((client) -> {
 			GatewayClient gatewayClient = new GatewayClient(String.valueOf(client.name()), client.roles(),
-					client.allowedScopes());
+					client.allowedScopes(), client.defaultLeaseTtl(), client.caps(),
+					client.sessionsVisible() == ClientProperties.SessionsVisible.OWN);
 			return client.keySha256()
 				.stream()
 				.map((hex) -> new KeyHash(HexFormat.of().parseHex(hex.toLowerCase()), gatewayClient));

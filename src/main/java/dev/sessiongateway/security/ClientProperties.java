@@ -1,5 +1,6 @@
 package dev.sessiongateway.security;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,13 +9,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.sessiongateway.tracking.Leases;
+import dev.sessiongateway.tracking.ProviderSettings;
+import dev.sessiongateway.tracking.SessionCaps;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
+import org.springframework.validation.SmartValidator;
 
 /**
  * The callers, under {@code gateway.clients[i]}. A client may list two key hashes while
@@ -23,7 +29,7 @@ import org.springframework.validation.Validator;
  * must not end up in a log.
  */
 @ConfigurationProperties("gateway")
-record ClientProperties(@DefaultValue List<Client> clients) implements Validator {
+record ClientProperties(@DefaultValue List<Client> clients) implements SmartValidator {
 
 	private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
@@ -60,6 +66,32 @@ record ClientProperties(@DefaultValue List<Client> clients) implements Validator
 	}
 
 	/**
+	 * Also holds each client's caps to the providers whose {@link ProviderSettings} are
+	 * among the hints: a cap must name one of them.
+	 */
+	@Override
+	public void validate(Object target, Errors errors, Object... hints) {
+		validate(target, errors);
+		List<String> names = Stream.of(hints)
+			.filter(ProviderSettings.class::isInstance)
+			.map((settings) -> ((ProviderSettings) settings).provider())
+			.sorted()
+			.toList();
+		if (names.isEmpty()) {
+			return;
+		}
+		List<Client> clients = ((ClientProperties) target).clients();
+		for (int i = 0; i < clients.size(); i++) {
+			for (String provider : clients.get(i).limits().keySet()) {
+				if (!names.contains(provider)) {
+					errors.rejectValue("clients[" + i + "].limits." + provider, "unknown-provider",
+							"names no provider (known: " + String.join(", ", names) + ")");
+				}
+			}
+		}
+	}
+
+	/**
 	 * Key hashes that two clients share: the key would be taken for one client or the
 	 * other, and with it that client's roles and scopes. A client may list its own hash
 	 * twice.
@@ -93,7 +125,8 @@ record ClientProperties(@DefaultValue List<Client> clients) implements Validator
 	 * while the client is bound.
 	 */
 	record Client(@Nullable String name, @DefaultValue List<String> keySha256, @DefaultValue Set<Role> roles,
-			@DefaultValue Map<String, List<String>> scopes) {
+			@DefaultValue Map<String, List<String>> scopes, @Nullable Duration defaultLeaseTtl,
+			@DefaultValue Map<String, Limits> limits, @DefaultValue("scope") SessionsVisible sessionsVisible) {
 
 		/** This client, also allowed these scopes at that provider. */
 		Client withScopes(String provider, List<String> more) {
@@ -104,7 +137,19 @@ record ClientProperties(@DefaultValue List<Client> clients) implements Validator
 			List<String> merged = new ArrayList<>(scopes.getOrDefault(provider, List.of()));
 			merged.addAll(more);
 			scopes.put(provider, merged);
-			return new Client(this.name, this.keySha256, this.roles, scopes);
+			return new Client(this.name, this.keySha256, this.roles, scopes, this.defaultLeaseTtl, this.limits,
+					this.sessionsVisible);
+		}
+
+		/** The caps this client has at each provider where it has one. */
+		Map<String, SessionCaps> caps() {
+			Map<String, SessionCaps> caps = new HashMap<>();
+			this.limits.forEach((provider, limits) -> {
+				if (limits.maxLive() > 0 || limits.opensPerMinute() > 0) {
+					caps.put(provider, new SessionCaps(limits.maxLive(), limits.opensPerMinute()));
+				}
+			});
+			return caps;
 		}
 
 		/** The scopes this client may use, by provider. */
@@ -138,7 +183,52 @@ record ClientProperties(@DefaultValue List<Client> clients) implements Validator
 			if (this.roles.isEmpty()) {
 				errors.rejectValue(prefix + ".roles", "missing", "is missing: give one or more of " + Role.names());
 			}
+			if (this.defaultLeaseTtl != null && (this.defaultLeaseTtl.compareTo(Leases.MIN_TTL) < 0
+					|| this.defaultLeaseTtl.compareTo(Leases.MAX_TTL) > 0)) {
+				errors.rejectValue(prefix + ".default-lease-ttl", "out-of-range",
+						"must be " + Leases.MIN_TTL.toSeconds() + "s to " + Leases.MAX_TTL.toHours() + "h");
+			}
+			this.limits.forEach((provider, limits) -> limits.validate(prefix + ".limits." + provider, errors));
 		}
+
+	}
+
+	/**
+	 * What one client may use at one provider, under
+	 * {@code gateway.clients[i].limits.<provider>}; a cap of 0 means none.
+	 *
+	 * @param maxLive the most sessions OPENING, ACTIVE or ENDING at once
+	 * @param opensPerMinute the most opens a minute
+	 * @param budgetShare the most of the provider's request budget for opens and reads
+	 * this client's opens may use, as a fraction (more than 0, at most 1); unset, an
+	 * equal share among the clients allowed at that provider ({@link BudgetShares})
+	 */
+	record Limits(@DefaultValue("0") int maxLive, @DefaultValue("0") int opensPerMinute, @Nullable Double budgetShare) {
+
+		void validate(String prefix, Errors errors) {
+			if (this.maxLive < 0) {
+				errors.rejectValue(prefix + ".max-live", "negative", "must be 0 (no cap) or more");
+			}
+			if (this.opensPerMinute < 0) {
+				errors.rejectValue(prefix + ".opens-per-minute", "negative", "must be 0 (no cap) or more");
+			}
+			if (this.budgetShare != null && !(this.budgetShare > 0 && this.budgetShare <= 1)) {
+				errors.rejectValue(prefix + ".budget-share", "out-of-range",
+						"must be more than 0 and at most 1: the fraction of the provider's request budget for opens "
+								+ "and reads that this client's opens may use");
+			}
+		}
+
+	}
+
+	/**
+	 * Which sessions a client may read and end
+	 * ({@code gateway.clients[i].sessions-visible}): every session in its scopes, or only
+	 * those it opened itself.
+	 */
+	enum SessionsVisible {
+
+		SCOPE, OWN
 
 	}
 

@@ -82,6 +82,8 @@ class SecurityConfiguration {
 						.permitAll()
 						.requestMatchers("/ops/**", "/actuator/**")
 						.hasRole(Role.OPS.name())
+						.requestMatchers("/leases", "/leases/**")
+						.hasRole(Role.SESSIONS.name())
 						.anyRequest()
 						.authenticated())
 			.exceptionHandling((exceptions) -> exceptions

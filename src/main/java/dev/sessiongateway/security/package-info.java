@@ -1,6 +1,7 @@
 /**
- * Who is calling: client keys (stored as SHA-256 hashes), roles, and the scopes each
- * client may use at each provider; knows no provider.
+ * Who is calling: client keys (stored as SHA-256 hashes), roles, the scopes each client
+ * may use at each provider, and its share of a provider's request budget; knows no
+ * provider.
  */
 @NullMarked
 package dev.sessiongateway.security;

@@ -21,6 +21,10 @@ public enum EndReason {
 	 * A caller ended a session the ledger held no live row for; the row records that end
 	 * (and holds the id while it is in flight).
 	 */
-	UNTRACKED
+	UNTRACKED,
+	/** The lease it was attached to was not kept alive. */
+	LEASE_EXPIRED,
+	/** The lease it was attached to was revoked by its client. */
+	LEASE_REVOKED
 
 }

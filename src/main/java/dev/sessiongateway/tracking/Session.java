@@ -73,6 +73,9 @@ final class Session {
 	 */
 	private @Nullable Instant settlesAt;
 
+	/** The lease the session is attached to, if any: it ends when the lease ends. */
+	private @Nullable String leaseId;
+
 	private long version;
 
 	/**
@@ -87,6 +90,7 @@ final class Session {
 		SCOPE("scope", Kind.TEXT, Write.FIXED, (s) -> s.scope, (s, v) -> s.scope = (String) v),
 		CLIENT("client", Kind.TEXT, Write.FIXED, (s) -> s.client, (s, v) -> s.client = (String) v),
 		CREATED_AT("created_at", Kind.TIME, Write.FIXED, (s) -> s.createdAt, (s, v) -> s.createdAt = (Instant) v),
+		LEASE_ID("lease_id", Kind.TEXT, Write.FIXED, (s) -> s.leaseId, (s, v) -> s.leaseId = (String) v),
 		SESSION_ID("session_id", Kind.TEXT, Write.CHANGEABLE, (s) -> s.sessionId, (s, v) -> s.sessionId = (String) v),
 		LIVE_KEY("live_key", Kind.TEXT, Write.CHANGEABLE, (s) -> s.liveKey, (s, v) -> s.liveKey = (String) v),
 		STATUS("status", Kind.STATUS, Write.CHANGEABLE, (s) -> s.status, (s, v) -> s.status = (SessionStatus) v),
@@ -205,6 +209,12 @@ final class Session {
 	}
 
 	private Session(String provider, String scope, @Nullable String sessionId, String client, Instant now) {
+		this(provider, scope, sessionId, client, null, now);
+	}
+
+	private Session(String provider, String scope, @Nullable String sessionId, String client, @Nullable String leaseId,
+			Instant now) {
+		this.leaseId = leaseId;
 		this.provider = provider;
 		this.scope = scope;
 		this.sessionId = sessionId;
@@ -230,11 +240,15 @@ final class Session {
 		return values;
 	}
 
-	/** The session as other packages see it. */
-	TrackedSession view() {
+	/**
+	 * The session as other packages see it, with when its lease (if any) expires, as last
+	 * read.
+	 */
+	TrackedSession view(@Nullable Instant leaseExpiresAt) {
 		return new TrackedSession(getId(), this.provider, this.scope, this.sessionId, this.status, this.client,
 				this.createdAt, this.updatedAt, this.expiresAt, this.endedAt, this.endReason, this.agent, this.attempts,
-				this.lastError, this.nextAttemptAt, this.endingSince, this.flaggedAt, this.lastCheckedAt);
+				this.lastError, this.nextAttemptAt, this.endingSince, this.flaggedAt, this.lastCheckedAt, this.leaseId,
+				leaseExpiresAt);
 	}
 
 	/** The id the database gave the new row. */
@@ -251,8 +265,9 @@ final class Session {
 	 * A session about to be opened. The session id may be unknown until the provider
 	 * answers (Konpro chooses its own ids).
 	 */
-	static Session opening(String provider, String scope, @Nullable String sessionId, String client, Instant now) {
-		return new Session(provider, scope, sessionId, client, now);
+	static Session opening(String provider, String scope, @Nullable String sessionId, String client,
+			@Nullable String leaseId, Instant now) {
+		return new Session(provider, scope, sessionId, client, leaseId, now);
 	}
 
 	/**
@@ -771,6 +786,10 @@ final class Session {
 
 	public @Nullable Instant getLastCheckedAt() {
 		return this.lastCheckedAt;
+	}
+
+	public @Nullable String getLeaseId() {
+		return this.leaseId;
 	}
 
 	public @Nullable Instant getSettlesAt() {

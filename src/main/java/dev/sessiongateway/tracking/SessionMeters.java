@@ -34,7 +34,9 @@ final class SessionMeters {
 		 */
 		UNCERTAIN,
 		/** A live session holds the id; the provider was not called. */
-		DUPLICATE
+		DUPLICATE,
+		/** Over one of the client's caps; the provider was not called. */
+		LIMITED
 
 	}
 
@@ -92,6 +94,16 @@ final class SessionMeters {
 
 	private final Counter purged;
 
+	private final Counter leasesGranted;
+
+	private final Counter leasesExpired;
+
+	private final Counter leasesRevoked;
+
+	private final Counter leaseSessionsExpired;
+
+	private final Counter leaseSessionsRevoked;
+
 	SessionMeters(MeterRegistry registry) {
 		this.opens = new Family(registry, "gateway.sessions.opens", "Session opens by outcome", "outcome",
 				names(Open.values()));
@@ -123,6 +135,25 @@ final class SessionMeters {
 						+ "(check: verify before the row is ENDED, recheck by reconciliation later): gone, or live "
 						+ "(it landed after its end, and is ended again)",
 				compensationTags());
+		this.leasesGranted = Counter.builder("gateway.leases.granted")
+			.description("Leases granted, by clients and for sessions of clients with a default lease")
+			.register(registry);
+		this.leasesExpired = Counter.builder("gateway.leases.ended")
+			.description("Leases that ended: expired (not kept alive) or revoked by their client")
+			.tag("reason", "expired")
+			.register(registry);
+		this.leasesRevoked = Counter.builder("gateway.leases.ended")
+			.description("Leases that ended: expired (not kept alive) or revoked by their client")
+			.tag("reason", "revoked")
+			.register(registry);
+		this.leaseSessionsExpired = Counter.builder("gateway.leases.sessions.ended")
+			.description("Sessions moved to their end because their lease ended: expired or revoked")
+			.tag("reason", "expired")
+			.register(registry);
+		this.leaseSessionsRevoked = Counter.builder("gateway.leases.sessions.ended")
+			.description("Sessions moved to their end because their lease ended: expired or revoked")
+			.tag("reason", "revoked")
+			.register(registry);
 		this.purged = Counter.builder("gateway.sessions.purged")
 			.description("Finished sessions deleted after their retention")
 			.register(registry);
@@ -182,6 +213,23 @@ final class SessionMeters {
 	 */
 	void compensationChecked(String provider, boolean recheck, boolean live) {
 		this.compensationChecks.increment(provider, (recheck ? 2 : 0) + (live ? 1 : 0), 1);
+	}
+
+	void leaseGranted() {
+		this.leasesGranted.increment();
+	}
+
+	/** Leases that expired (not kept alive). */
+	void leasesExpired(int leases) {
+		this.leasesExpired.increment(leases);
+	}
+
+	/** A revoked lease, or sessions moved to their end by an ended lease. */
+	void leaseEnded(boolean expired, long sessions) {
+		if (!expired) {
+			this.leasesRevoked.increment();
+		}
+		(expired ? this.leaseSessionsExpired : this.leaseSessionsRevoked).increment(sessions);
 	}
 
 	void purged(int rows) {

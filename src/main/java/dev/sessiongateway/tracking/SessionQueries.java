@@ -1,11 +1,19 @@
 package dev.sessiongateway.tracking;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,8 +40,36 @@ public class SessionQueries {
 
 	private final JdbcTemplate jdbc;
 
-	SessionQueries(Ledger ledger) {
+	private final ClientLimits limits;
+
+	private final Clock clock;
+
+	SessionQueries(Ledger ledger, ClientLimits limits, Clock clock) {
 		this.jdbc = ledger.jdbc();
+		this.limits = limits;
+		this.clock = clock;
+	}
+
+	/**
+	 * What each client with caps uses at each provider against its caps, as counted in
+	 * the transactions that changed its sessions.
+	 */
+	public List<ClientUsage> usage() {
+		Instant now = this.clock.instant();
+		Map<String, ClientUsage> found = new TreeMap<>();
+		this.jdbc.query("select client, provider, live, tokens, refilled_at from client_usage", (rs) -> {
+			String client = rs.getString("client");
+			String provider = rs.getString("provider");
+			SessionCaps caps = this.limits.caps(client, provider);
+			if (!caps.any()) {
+				return;
+			}
+			double tokens = caps.opensLeft(rs.getDouble("tokens"),
+					Duration.between(rs.getObject("refilled_at", OffsetDateTime.class).toInstant(), now));
+			found.put(client + "\n" + provider, new ClientUsage(client, provider, rs.getLong("live"), caps.maxLive(),
+					(long) Math.floor(tokens), caps.opensPerMinute()));
+		});
+		return List.copyOf(found.values());
 	}
 
 	/**
@@ -86,7 +122,26 @@ public class SessionQueries {
 		}
 		sql.append(" order by created_at, id fetch first ? rows only");
 		args.add(limit);
-		return this.jdbc.query(sql.toString(), (rs, row) -> SessionRows.session(rs, row).view(), args.toArray());
+		return views(this.jdbc.query(sql.toString(), SessionRows::session, args.toArray()));
+	}
+
+	/**
+	 * The sessions as other packages see them, each with when its lease expires (read
+	 * apart, one statement for the page's leases, so that a listing walks its index
+	 * alone).
+	 */
+	private List<TrackedSession> views(List<Session> sessions) {
+		List<String> leases = sessions.stream().map(Session::getLeaseId).filter(Objects::nonNull).distinct().toList();
+		Map<String, Instant> expiries = new HashMap<>();
+		if (!leases.isEmpty()) {
+			this.jdbc.query("select id, expires_at from lease where id in ("
+					+ String.join(", ", Collections.nCopies(leases.size(), "?")) + ")", (rs) -> {
+						expiries.put(rs.getString("id"), rs.getObject("expires_at", OffsetDateTime.class).toInstant());
+					}, leases.toArray());
+		}
+		return sessions.stream()
+			.map((session) -> session.view((session.getLeaseId() != null) ? expiries.get(session.getLeaseId()) : null))
+			.toList();
 	}
 
 	private static void condition(StringBuilder sql, List<Object> args, String condition, @Nullable Object value) {
@@ -101,9 +156,8 @@ public class SessionQueries {
 	}
 
 	public Optional<TrackedSession> find(long id) {
-		List<TrackedSession> rows = this.jdbc.query(
-				"select " + SessionRows.COLUMNS + " from tracked_session where id = ?",
-				(rs, row) -> SessionRows.session(rs, row).view(), id);
+		List<TrackedSession> rows = views(this.jdbc
+			.query("select " + SessionRows.COLUMNS + " from tracked_session where id = ?", SessionRows::session, id));
 		return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
 	}
 

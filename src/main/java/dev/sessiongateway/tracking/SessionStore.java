@@ -66,10 +66,16 @@ class SessionStore {
 
 	private final JdbcTemplate jdbc;
 
-	SessionStore(SessionRows rows, Ledger ledger) {
+	private final LeaseRows leases;
+
+	private final SessionUsage usage;
+
+	SessionStore(SessionRows rows, Ledger ledger, LeaseRows leases, SessionUsage usage) {
 		this.rows = rows;
 		this.ledger = ledger;
 		this.jdbc = ledger.jdbc();
+		this.leases = leases;
+		this.usage = usage;
 	}
 
 	/** A change to one row: reads it, may move it, and writes its history entries. */
@@ -81,15 +87,41 @@ class SessionStore {
 	}
 
 	/**
-	 * Inserts an OPENING row. A finished row that holds the id for a repeated end the
-	 * gateway stopped during (longer ago than {@code longestCall}) lets it go.
+	 * Inserts an OPENING row, in one transaction with what the open is bound by: the
+	 * client's lease (locked, so that it cannot end before the session is recorded), or a
+	 * lease of its own granted for it, and the client's caps at the provider, counted. A
+	 * finished row that holds the id for a repeated end the gateway stopped during
+	 * (longer ago than {@code longestCall}) lets it go.
 	 * @return the row as inserted
 	 * @throws SessionAlreadyActiveException if a live row holds the same key
+	 * @throws LeaseNotFoundException if the lease named is not the client's live lease
+	 * @throws SessionLimitReachedException over one of the client's caps
 	 */
 	Session insertOpening(String provider, String scope, @Nullable String sessionId, String client, Instant now,
-			Duration longestCall) {
+			Duration longestCall, OpenTerms terms) {
+		try {
+			return insertOpeningOnce(provider, scope, sessionId, client, now, longestCall, terms);
+		}
+		catch (SessionUsage.RowMissingException ex) {
+			return insertOpeningOnce(provider, scope, sessionId, client, now, longestCall, terms);
+		}
+	}
+
+	private Session insertOpeningOnce(String provider, String scope, @Nullable String sessionId, String client,
+			Instant now, Duration longestCall, OpenTerms terms) {
 		SessionKey key = (sessionId != null) ? new SessionKey(provider, scope, sessionId) : null;
-		return insert(key, longestCall, now, () -> Session.opening(provider, scope, sessionId, client, now));
+		this.usage.prepare(client, provider, now);
+		return insert(key, longestCall, now, () -> {
+			String lease = terms.lease();
+			if (lease != null) {
+				this.leases.lockLive(lease, client, now).orElseThrow(LeaseNotFoundException::new);
+			}
+			else if (terms.ownLeaseTtl() != null) {
+				lease = this.leases.grant(client, terms.ownLeaseTtl(), true, now).id();
+			}
+			this.usage.admit(client, provider, now);
+			return Session.opening(provider, scope, sessionId, client, lease, now);
+		});
 	}
 
 	/**
@@ -102,6 +134,7 @@ class SessionStore {
 		return insert(key, null, now, () -> {
 			Session session = Session.untrackedEnd(key.provider(), key.scope(), key.sessionId(), actor, now);
 			session.holdForInlineAttempt(heldUntil);
+			this.usage.moved(actor, key.provider(), 1);
 			return session;
 		}).getId();
 	}
@@ -251,6 +284,58 @@ class SessionStore {
 		});
 	}
 
+	/** The sessions of one lease that an end of the lease still has to move. */
+	static final String LEASE_SESSIONS_TO_END = """
+			select id from tracked_session where lease_id = ?
+			and (status = 'ACTIVE' or (status = 'OPENING' and end_reason is null))
+			order by id fetch first ? rows only for update skip locked""";
+
+	/** How one round of ending a lease's sessions went. */
+	record LeaseSweep(Lease lease, int moved, boolean done) {
+	}
+
+	/**
+	 * Moves up to {@code batch} sessions of an ending lease (EXPIRING or REVOKING) to
+	 * their end, in one transaction with the lease locked: ACTIVE sessions become ENDING
+	 * (due at once), an OPENING one gets the end carried out as soon as its open
+	 * resolves. A lease with none left to move is DONE.
+	 * @param leaseId the lease, or null for any ending lease no other replica holds
+	 * @param actor who the sessions' history names as having asked for the end
+	 * @return how the round went, or empty when there was no such lease
+	 */
+	Optional<LeaseSweep> endLeaseSessions(@Nullable String leaseId, String actor, int batch, Instant now) {
+		return inTransaction("a lease's sessions could not be ended", () -> {
+			Optional<Lease> claimed = (leaseId != null) ? this.leases.lockEnding(leaseId) : this.leases.claimEnding();
+			if (claimed.isEmpty()) {
+				return Optional.empty();
+			}
+			Lease lease = claimed.get();
+			EndReason reason = (lease.state() == LeaseState.REVOKING) ? EndReason.LEASE_REVOKED
+					: EndReason.LEASE_EXPIRED;
+			List<Long> ids = this.jdbc.queryForList(LEASE_SESSIONS_TO_END, Long.class, lease.id(), batch);
+			for (long id : ids) {
+				Session session = this.rows.find(id).orElseThrow(() -> new IllegalStateException("no " + id));
+				apply(session, (row, history) -> {
+					history.accept((row.getStatus() == SessionStatus.ACTIVE) ? row.requestEnd(reason, actor, now)
+							: row.requestEndWhileOpening(reason, actor, now));
+					return true;
+				});
+			}
+			boolean done = false;
+			if (ids.size() < batch) {
+				Long left = this.jdbc.queryForObject(
+						"select count(*) from tracked_session where lease_id = ? and "
+								+ "(status = 'ACTIVE' or (status = 'OPENING' and end_reason is null))",
+						Long.class, lease.id());
+				if (left == null || left == 0) {
+					this.leases.done(lease.id(), now);
+					done = true;
+				}
+			}
+			return Optional.of(new LeaseSweep(lease, ids.size(), done));
+		});
+	}
+
 	/**
 	 * Deletes up to {@code batch} rows in this status that ended before
 	 * {@code endedBefore}, with their history.
@@ -303,6 +388,20 @@ class SessionStore {
 		});
 	}
 
+	/**
+	 * Runs work on the ledger's tables in a committed transaction shared with other units
+	 * (a group commit).
+	 * @throws TrackingUnavailableException if the ledger could not be written
+	 */
+	<T> T commit(String failure, Supplier<T> work) {
+		try {
+			return required(this.ledger.commit(work));
+		}
+		catch (DataAccessException | TransactionException ex) {
+			throw new TrackingUnavailableException(failure, ex);
+		}
+	}
+
 	private <T> T inTransaction(String failure, Supplier<T> work) {
 		try {
 			return required(this.ledger.transaction(work));
@@ -320,10 +419,15 @@ class SessionStore {
 	 */
 	private <T> T apply(Session session, Change<T> change) {
 		List<@Nullable Object> before = session.changeable();
+		boolean wasLive = session.getStatus().isLive();
 		List<SessionTransition> written = new ArrayList<>();
 		T result = change.apply(session, written::add);
 		if (!before.equals(session.changeable())) {
 			this.rows.update(session);
+			boolean isLive = session.getStatus().isLive();
+			if (wasLive != isLive) {
+				this.usage.moved(session.getClient(), session.getProvider(), isLive ? 1 : -1);
+			}
 		}
 		this.rows.insertHistory(written);
 		return result;

@@ -36,8 +36,11 @@ public class SessionTracker {
 
 	private final TrackingProperties properties;
 
+	private final Leases leases;
+
 	SessionTracker(SessionStore store, SessionEnds ends, Clock clock, SessionMeters meters,
-			ConfiguredProviders providers, TrackingProperties properties) {
+			ConfiguredProviders providers, TrackingProperties properties, Leases leases) {
+		this.leases = leases;
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
@@ -61,17 +64,38 @@ public class SessionTracker {
 	 * @throws RuntimeException the provider's failure, as the port reported it
 	 */
 	public <R> R open(ProviderSessions<R> provider, OpenIntent intent, String client) {
+		return open(provider, intent, client, OpenTerms.NONE).reply();
+	}
+
+	/**
+	 * Opens a session as {@link #open(ProviderSessions, OpenIntent, String)} does, bound
+	 * by the terms: attached to the client's lease, or to a lease granted for it, and
+	 * within the client's caps at the provider.
+	 * @return the provider's reply, and the lease the session is attached to
+	 * @throws LeaseNotFoundException if the lease named is not the client's live lease
+	 * @throws SessionLimitReachedException over one of the client's caps (the provider is
+	 * not called)
+	 */
+	public <R> Opened<R> open(ProviderSessions<R> provider, OpenIntent intent, String client, OpenTerms terms) {
 		Session opening;
 		try {
 			opening = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now(),
-					provider.longestCall());
+					provider.longestCall(), terms);
 		}
 		catch (SessionAlreadyActiveException ex) {
 			this.meters.opened(provider.provider(), SessionMeters.Open.DUPLICATE);
 			throw ex;
 		}
+		catch (SessionLimitReachedException ex) {
+			this.meters.opened(provider.provider(), SessionMeters.Open.LIMITED);
+			throw ex;
+		}
+		return new Opened<>(open(provider, intent, opening), opening.getLeaseId());
+	}
+
+	private <R> R open(ProviderSessions<R> provider, OpenIntent intent, Session opening) {
 		long id = opening.getId();
-		ProviderOutcome<R> outcome = call(() -> provider.open(intent));
+		ProviderOutcome<R> outcome = call(() -> provider.open(intent.openedBy(opening.getClient())));
 		switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> {
 				confirmOpen(provider, opening, confirmed.facts());
@@ -207,6 +231,30 @@ public class SessionTracker {
 	}
 
 	/**
+	 * Ends a session as {@link #end(ProviderSessions, SessionKey, String, EndReason)}
+	 * does, for a caller that may be limited to its own sessions.
+	 * @throws SessionNotVisibleException when the session is another client's and the
+	 * caller may only end its own (nothing is sent)
+	 */
+	public <R> EndResult<R> end(ProviderSessions<R> provider, SessionKey key, Caller caller, EndReason reason) {
+		requireVisible(key, caller);
+		return this.ends.end(provider, key, caller.name(), reason);
+	}
+
+	/**
+	 * Refuses a caller limited to its own sessions a session it did not open through the
+	 * gateway: the latest row under the key, live or not, must be its own, so an id the
+	 * ledger never held is refused too (it may be another system's session on a shared
+	 * project).
+	 */
+	private void requireVisible(SessionKey key, Caller caller) {
+		if (caller.ownOnly()
+				&& this.store.latest(key).filter((row) -> row.getClient().equals(caller.name())).isEmpty()) {
+			throw new SessionNotVisibleException();
+		}
+	}
+
+	/**
 	 * Force-ends exactly this row through its provider (ops).
 	 * @return empty when the row is not live (it is left as it is)
 	 */
@@ -234,6 +282,31 @@ public class SessionTracker {
 	 */
 	public <R> R status(ProviderSessions<R> provider, SessionKey key) {
 		return observe(key, () -> provider.status(key.scope(), key.sessionId()));
+	}
+
+	/**
+	 * Reads a session as {@link #status(ProviderSessions, SessionKey)} does, for a caller
+	 * that may be limited to its own sessions. A read by the client that opened the
+	 * session keeps alive the lease the gateway granted for it, if it has one.
+	 * @throws SessionNotVisibleException when the session is another client's and the
+	 * caller may only read its own (nothing is sent)
+	 */
+	public <R> R status(ProviderSessions<R> provider, SessionKey key, Caller caller) {
+		requireVisible(key, caller);
+		this.store.findLive(key)
+			.filter((row) -> row.getClient().equals(caller.name()))
+			.map(Session::getLeaseId)
+			.ifPresent((lease) -> this.leases.keepAliveOwn(lease, now()));
+		return status(provider, key);
+	}
+
+	/**
+	 * Makes a provider call about one session as {@link #observe(SessionKey, Supplier)}
+	 * does, for a caller that may be limited to its own sessions.
+	 */
+	public <R> R observe(SessionKey key, Caller caller, Supplier<ProviderOutcome<R>> request) {
+		requireVisible(key, caller);
+		return observe(key, request);
 	}
 
 	/**

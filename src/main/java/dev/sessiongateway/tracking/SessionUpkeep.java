@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +56,18 @@ public class SessionUpkeep {
 
 	private final TrackingProperties properties;
 
+	private final LeaseRows leases;
+
+	private final SessionUsage usage;
+
+	private final ClientLimits limits;
+
 	SessionUpkeep(SessionStore store, SessionEnds ends, Clock clock, SessionMeters meters,
-			ConfiguredProviders providers, TrackingProperties properties) {
+			ConfiguredProviders providers, TrackingProperties properties, LeaseRows leases, SessionUsage usage,
+			ClientLimits limits) {
+		this.leases = leases;
+		this.usage = usage;
+		this.limits = limits;
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
@@ -172,10 +183,80 @@ public class SessionUpkeep {
 		for (SessionStatus status : List.of(SessionStatus.ENDED, SessionStatus.FAILED, SessionStatus.EXPIRED)) {
 			purged += this.store.purge(status, before, batch);
 		}
+		purged += this.store.commit("ended leases could not be purged", () -> this.leases.purge(before, batch));
 		if (purged > 0) {
 			this.meters.purged(purged);
 		}
 		return purged;
+	}
+
+	/**
+	 * Marks up to {@code batch} ACTIVE leases past their expiry EXPIRING (claimed, so
+	 * that any number of replicas may do this at once); their sessions are ended by
+	 * {@link #endLeaseSessions}.
+	 * @return how many leases expired
+	 */
+	public int expireLeases(int batch) {
+		Instant now = now();
+		List<String> expired = this.store.commit("expired leases could not be recorded",
+				() -> this.leases.expireDue(now, batch));
+		if (!expired.isEmpty()) {
+			this.meters.leasesExpired(expired.size());
+			log.info("{} leases were not kept alive: their sessions are being ended", expired.size());
+		}
+		return expired.size();
+	}
+
+	/**
+	 * Moves the sessions of expired and revoked leases to their end, {@code batch} a
+	 * transaction, a lease at a time, until none is left or {@code rounds} transactions
+	 * were run: each lease is claimed ({@code for update skip locked}), so replicas work
+	 * on different leases and no session is moved twice.
+	 * @return how many sessions were moved to their end
+	 */
+	public int endLeaseSessions(int batch, int rounds) {
+		int moved = 0;
+		for (int round = 0; round < rounds; round++) {
+			Optional<SessionStore.LeaseSweep> sweep = this.store.endLeaseSessions(null, "gateway", batch, now());
+			if (sweep.isEmpty()) {
+				break;
+			}
+			int count = sweep.get().moved();
+			if (count > 0) {
+				this.meters.leaseEnded(sweep.get().lease().state() == LeaseState.EXPIRING, count);
+			}
+			moved += count;
+			if (count == 0 && !sweep.get().done()) {
+				// what another transaction holds is taken up in a later round
+				break;
+			}
+		}
+		return moved;
+	}
+
+	/**
+	 * Counts the live sessions of every client with caps anew from the ledger, repairing
+	 * a count that drifted (it never should: every change counts in the transaction that
+	 * makes it).
+	 * @return how many counts were repaired
+	 */
+	public int recountUsage() {
+		int repaired = 0;
+		Instant now = now();
+		for (Map.Entry<String, Map<String, SessionCaps>> client : this.limits.caps().entrySet()) {
+			for (Map.Entry<String, SessionCaps> provider : client.getValue().entrySet()) {
+				if (!provider.getValue().any()) {
+					continue;
+				}
+				long off = this.usage.recount(client.getKey(), provider.getKey(), now);
+				if (off != 0) {
+					repaired++;
+					log.warn("the live count of client {} at {} was off by {}; recounted", client.getKey(),
+							provider.getKey(), off);
+				}
+			}
+		}
+		return repaired;
 	}
 
 	/**

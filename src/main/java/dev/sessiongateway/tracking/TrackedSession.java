@@ -13,11 +13,13 @@ import org.jspecify.annotations.Nullable;
  * @param endingSince when the session last became ENDING
  * @param flaggedAt when an end past its deadline was flagged for a human
  * @param lastCheckedAt when the provider was last asked whether the session lives
+ * @param lease the lease the session is attached to, if any
+ * @param leaseExpiresAt when that lease expires unless it is kept alive
  */
 public record TrackedSession(long id, String provider, String scope, @Nullable String sessionId, SessionStatus status,
 		String client, Instant createdAt, Instant updatedAt, @Nullable Instant expiresAt, @Nullable Instant endedAt,
 		@Nullable EndReason endReason, @Nullable String agent, int attempts, @Nullable String lastError,
 		@Nullable Instant nextAttemptAt, @Nullable Instant endingSince, @Nullable Instant flaggedAt,
-		@Nullable Instant lastCheckedAt) {
+		@Nullable Instant lastCheckedAt, @Nullable String lease, @Nullable Instant leaseExpiresAt) {
 
 }

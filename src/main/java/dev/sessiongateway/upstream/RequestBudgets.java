@@ -2,6 +2,7 @@ package dev.sessiongateway.upstream;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -18,7 +19,8 @@ import org.springframework.stereotype.Component;
  * Hands out each provider's request budget. On PostgreSQL the budget is the whole
  * deployment's: every replica takes from one bucket kept in the {@code rate_bucket} table
  * (a provider plan may allow as little as 10 requests a minute, not 10 per replica). On
- * the H2 default there is one process, so the bucket is held in memory.
+ * the H2 default there is one process, so the bucket is held in memory. The same holds
+ * for the parts of a budget that put ends first ({@link RequestBudget}).
  */
 @Component
 public class RequestBudgets {
@@ -48,18 +50,30 @@ public class RequestBudgets {
 		return this.shared != null;
 	}
 
-	/** The budget of one provider; 0 or less means no limit. */
+	/**
+	 * The budget of one provider, all of it for any call; 0 or less means no limit.
+	 */
 	public RequestBudget budget(String provider, int perMinute) {
-		if (perMinute <= 0) {
+		return budget(provider, BudgetSplit.of(perMinute, 0, Map.of()));
+	}
+
+	/**
+	 * The budget of one provider, divided so that ends come first; a budget of 0 or less
+	 * means no limit.
+	 */
+	public RequestBudget budget(String provider, BudgetSplit split) {
+		if (split.perMinute() <= 0) {
 			return RequestBudget.unlimited();
 		}
 		if (this.shared == null) {
-			return RequestBudget.local(perMinute);
+			return RequestBudget.local(split);
 		}
-		log.info("the {} request budget ({} a minute) is shared by every replica through the database", provider,
-				perMinute);
-		return RequestBudget
-			.of(this.shared.builder().build(provider + ":" + perMinute, () -> RequestBudget.configuration(perMinute)));
+		ProxyManager<String> shared = this.shared;
+		log.info("the {} request budget ({} a minute, {} of them for opens and reads) is shared by every replica "
+				+ "through the database", provider, split.perMinute(), split.nonEnds());
+		return RequestBudget.of(split,
+				(key, perMinute) -> shared.builder().build(key, () -> RequestBudget.configuration(perMinute)),
+				provider + ":" + split.perMinute());
 	}
 
 	private static boolean isPostgres(DataSource dataSource) {

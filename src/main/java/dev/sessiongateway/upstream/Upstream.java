@@ -77,7 +77,7 @@ public final class Upstream implements AutoCloseable {
 		this.meters = new UpstreamMeters(meters, settings.name());
 		this.host = settings.baseUrl().getHost()
 				+ ((settings.baseUrl().getPort() != -1) ? ":" + settings.baseUrl().getPort() : "");
-		this.budget = budgets.budget(settings.name().toLowerCase(java.util.Locale.ROOT), settings.rateLimitPerMinute());
+		this.budget = budgets.budget(settings.name().toLowerCase(java.util.Locale.ROOT), settings.budgetSplit());
 		this.guards = new ProviderGuards(settings, meters);
 		this.httpClient = PooledHttpClients.create(settings);
 		this.rest = builder.clone()
@@ -95,6 +95,9 @@ public final class Upstream implements AutoCloseable {
 	/**
 	 * Sends one request and returns a 2xx answer or a 4xx answer about the caller's
 	 * request.
+	 * @param draw what the call takes from the provider's request budget: an end may use
+	 * all of it, an open or a read only the part ends do not keep, an open no more than
+	 * its client's share of that
 	 * @param operation what the call does ({@code create}, {@code end}...), as its meters
 	 * and log lines name it
 	 * @param method the HTTP method
@@ -104,7 +107,7 @@ public final class Upstream implements AutoCloseable {
 	 * @param uriVariables the values for the placeholders, encoded as path segments
 	 * @throws UpstreamException for every other outcome
 	 */
-	public UpstreamResponse exchange(String operation, HttpMethod method, String uriTemplate,
+	public UpstreamResponse exchange(RequestBudget.Draw draw, String operation, HttpMethod method, String uriTemplate,
 			Consumer<HttpHeaders> headers, byte @Nullable [] body, Object... uriVariables) {
 		UpstreamMeters.Operation meters = this.meters.operation(operation);
 		for (Object variable : uriVariables) {
@@ -116,11 +119,12 @@ public final class Upstream implements AutoCloseable {
 						+ this.settings.name() + " a path segment that would change its path (\"" + variable + "\").");
 			}
 		}
-		long wait = takeFromBudget();
-		if (wait > 0) {
+		RequestBudget.Held held = takeFromBudget(draw);
+		if (held != null) {
 			this.meters.limited();
-			throw new UpstreamException(UpstreamException.Kind.LOCAL_LIMIT,
-					"The gateway's request budget for " + this.settings.name() + " is used up.", wait);
+			this.meters.held(draw, held.part());
+			throw new UpstreamException(UpstreamException.Kind.LOCAL_LIMIT, heldBack(held.part()),
+					held.retryAfterSeconds());
 		}
 		String requestId = MDC.get(REQUEST_ID_KEY);
 		boolean ownId = requestId == null;
@@ -188,14 +192,26 @@ public final class Upstream implements AutoCloseable {
 	}
 
 	/** A budget that cannot be read (its database is down) lets no request go. */
-	private long takeFromBudget() {
+	private RequestBudget.@Nullable Held takeFromBudget(RequestBudget.Draw draw) {
 		try {
-			return this.budget.tryAcquire();
+			return this.budget.take(draw);
 		}
 		catch (RuntimeException ex) {
 			log.warn("the {} request budget could not be read: {}", this.settings.name(), ex.getMessage());
-			return 1;
+			return new RequestBudget.Held(RequestBudget.Part.WHOLE, 1);
 		}
+	}
+
+	/** What the caller is told of a call the budget held back. */
+	private String heldBack(RequestBudget.Part part) {
+		String name = this.settings.name();
+		return switch (part) {
+			case WHOLE -> "The gateway's request budget for " + name + " is used up.";
+			case NON_ENDS -> "The part of the gateway's request budget for " + name
+					+ " that opens and reads may use is used up; the rest is kept for ends.";
+			case CLIENT_SHARE ->
+				"This client's share of the gateway's request budget for " + name + " opens is used up.";
+		};
 	}
 
 	private UpstreamResponse send(UpstreamMeters.Operation operation, HttpMethod method, String uriTemplate,

@@ -92,6 +92,21 @@ final class UpstreamMeters {
 		this.limited.increment();
 	}
 
+	/**
+	 * Counts a call the request budget held back, by the kind of call and the part of the
+	 * budget that had no request left.
+	 */
+	void held(RequestBudget.Draw draw, RequestBudget.Part part) {
+		Counter.builder("gateway.upstream.budget.held")
+			.description("Provider calls held back by the gateway's request budget, by kind of call and by the part "
+					+ "of the budget that had no request left")
+			.tag("provider", this.provider)
+			.tag("call", draw.kind().name().toLowerCase(Locale.ROOT))
+			.tag("part", part.tag())
+			.register(this.registry)
+			.increment();
+	}
+
 	void circuitRefused() {
 		this.circuitRefused.increment();
 	}

@@ -17,6 +17,7 @@ public enum ProblemCode {
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
 	UPSTREAM_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Upstream rate limited"),
 	SIGN_IN_LIMIT_REACHED(HttpStatus.TOO_MANY_REQUESTS, "Sign-in limit reached"),
+	SESSION_LIMIT_REACHED(HttpStatus.TOO_MANY_REQUESTS, "Session limit reached"),
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
 	UPSTREAM_REJECTED_CREDENTIALS(HttpStatus.BAD_GATEWAY, "Upstream rejected the gateway's credentials"),
 	UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "Upstream unavailable"),

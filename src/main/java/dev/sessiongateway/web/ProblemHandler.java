@@ -29,7 +29,10 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import dev.sessiongateway.tracking.LeaseNotFoundException;
 import dev.sessiongateway.tracking.SessionAlreadyActiveException;
+import dev.sessiongateway.tracking.SessionLimitReachedException;
+import dev.sessiongateway.tracking.SessionNotVisibleException;
 import dev.sessiongateway.tracking.SessionNotFoundException;
 import dev.sessiongateway.tracking.TrackingUnavailableException;
 
@@ -82,6 +85,53 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		Long retryAfter = (ex.retryAfter() != null) ? Math.max(1, ex.retryAfter().toSeconds() + 1) : null;
 		return handleProblem(new ProblemException(ProblemCode.SESSION_ALREADY_ACTIVE, String.valueOf(ex.getMessage()),
 				List.of(), retryAfter), request);
+	}
+
+	@ExceptionHandler(LeaseNotFoundException.class)
+	ResponseEntity<ProblemDetail> handleLeaseNotFound(LeaseNotFoundException ex, HttpServletRequest request) {
+		return handleProblem(new ProblemException(ProblemCode.NOT_FOUND, String.valueOf(ex.getMessage())), request);
+	}
+
+	@ExceptionHandler(SessionNotVisibleException.class)
+	ResponseEntity<ProblemDetail> handleNotVisible(SessionNotVisibleException ex, HttpServletRequest request) {
+		return handleProblem(new ProblemException(ProblemCode.NOT_FOUND, String.valueOf(ex.getMessage())), request);
+	}
+
+	/**
+	 * Over a client's cap: the cap that was hit, the client's count and the cap, and the
+	 * {@code RateLimit-Policy} and {@code RateLimit} fields of the IETF draft
+	 * (draft-ietf-httpapi-ratelimit-headers): {@code "live"} counts sessions held at once
+	 * ({@code qu="concurrent-requests"}), {@code "opens"} opens a minute.
+	 */
+	@ExceptionHandler(SessionLimitReachedException.class)
+	ResponseEntity<ProblemDetail> handleSessionLimit(SessionLimitReachedException ex, HttpServletRequest request) {
+		Long retryAfter = (ex.retryAfter() != null) ? Math.max(1, ex.retryAfter().toSeconds()) : null;
+		ResponseEntity<ProblemDetail> answer = handleProblem(new ProblemException(ProblemCode.SESSION_LIMIT_REACHED,
+				String.valueOf(ex.getMessage()), List.of(), retryAfter), request);
+		ProblemDetail problem = answer.getBody();
+		if (problem != null) {
+			problem.setProperty("limit",
+					(ex.cap() == SessionLimitReachedException.Cap.MAX_LIVE) ? "max-live" : "opens-per-minute");
+			problem.setProperty("current",
+					(ex.cap() == SessionLimitReachedException.Cap.MAX_LIVE) ? ex.live() : ex.caps().opensPerMinute());
+			problem.setProperty("cap", (ex.cap() == SessionLimitReachedException.Cap.MAX_LIVE) ? ex.caps().maxLive()
+					: ex.caps().opensPerMinute());
+		}
+		List<String> policies = new ArrayList<>();
+		List<String> limits = new ArrayList<>();
+		if (ex.caps().maxLive() > 0) {
+			policies.add("\"live\";q=" + ex.caps().maxLive() + ";qu=\"concurrent-requests\"");
+			limits.add("\"live\";r=" + Math.max(0, ex.caps().maxLive() - ex.live()));
+		}
+		if (ex.caps().opensPerMinute() > 0) {
+			policies.add("\"opens\";q=" + ex.caps().opensPerMinute() + ";w=60");
+			limits.add("\"opens\";r=" + ex.opensLeft() + ";t=" + ex.opensRefilledIn().toSeconds());
+		}
+		return ResponseEntity.status(answer.getStatusCode())
+			.headers(answer.getHeaders())
+			.header("RateLimit-Policy", String.join(", ", policies))
+			.header("RateLimit", String.join(", ", limits))
+			.body(problem);
 	}
 
 	@ExceptionHandler(SessionNotFoundException.class)

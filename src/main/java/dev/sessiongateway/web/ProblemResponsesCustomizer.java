@@ -41,7 +41,13 @@ class ProblemResponsesCustomizer implements GlobalOperationComponentsCustomizer 
 			Map.entry(ProblemCode.VALIDATION_FAILED,
 					"the body, a path id or a parameter is invalid; `errors` names each field, and nothing was "
 							+ "recorded or forwarded"),
-			Map.entry(ProblemCode.NOT_FOUND, "no tracked session has that id"),
+			Map.entry(ProblemCode.NOT_FOUND,
+					"no tracked session has that id (or none this client may see), or no live lease of this client "
+							+ "has the id named in the path or the Gateway-Lease header"),
+			Map.entry(ProblemCode.SESSION_LIMIT_REACHED,
+					"the client is at one of its caps at this provider: `limit` names it (max-live or "
+							+ "opens-per-minute), with `current` and `cap`; Retry-After when waiting helps; nothing "
+							+ "was recorded and the provider was not called"),
 			Map.entry(ProblemCode.SESSION_ALREADY_ACTIVE,
 					"a live session holds this session id, or an earlier create of it whose outcome is unknown does "
 							+ "until the gateway has made sure it is ended (then with Retry-After); the provider was "
@@ -64,7 +70,11 @@ class ProblemResponsesCustomizer implements GlobalOperationComponentsCustomizer 
 
 	private static final Set<ProblemCode> RETRY_AFTER = Set.of(ProblemCode.UPSTREAM_RATE_LIMITED,
 			ProblemCode.SIGN_IN_LIMIT_REACHED, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
-			ProblemCode.SESSION_ALREADY_ACTIVE);
+			ProblemCode.SESSION_ALREADY_ACTIVE, ProblemCode.SESSION_LIMIT_REACHED);
+
+	/** Properties a problem has beside the common ones, with example values. */
+	private static final Map<ProblemCode, Map<String, Object>> PROPERTIES = Map.of(ProblemCode.SESSION_LIMIT_REACHED,
+			Map.of("limit", "max-live", "current", 50, "cap", 50));
 
 	private final SpecVersion specVersion;
 
@@ -146,6 +156,7 @@ class ProblemResponsesCustomizer implements GlobalOperationComponentsCustomizer 
 			body.put("detail", MEANINGS.getOrDefault(code, code.title()));
 			body.put("code", code.name());
 			body.put("requestId", "3f0c6d5e-8c1b-4c59-9d5e-0b5b0f1b6a1e");
+			new TreeMap<>(PROPERTIES.getOrDefault(code, Map.of())).forEach(body::put);
 			examples.put(code.name(), new Example().summary(code.title()).value(body));
 		}
 		return examples;
@@ -160,6 +171,19 @@ class ProblemResponsesCustomizer implements GlobalOperationComponentsCustomizer 
 		if (codes.stream().anyMatch(RETRY_AFTER::contains)) {
 			headers.put("Retry-After",
 					new Header().description("seconds to wait before trying again").schema(typed("integer")));
+		}
+		if (codes.contains(ProblemCode.SESSION_LIMIT_REACHED)) {
+			headers.put("RateLimit-Policy",
+					new Header()
+						.description("the client's caps at the provider (draft-ietf-httpapi-ratelimit-headers): "
+								+ "`\"live\";q=50;qu=\"concurrent-requests\"` for max-live, `\"opens\";q=30;w=60` for "
+								+ "opens-per-minute")
+						.schema(typed("string")));
+			headers.put("RateLimit",
+					new Header()
+						.description("what is left of each: `\"live\";r=0, \"opens\";r=12;t=36` (t: seconds until "
+								+ "the opens are all back)")
+						.schema(typed("string")));
 		}
 		return headers.isEmpty() ? null : headers;
 	}

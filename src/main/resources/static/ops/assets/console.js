@@ -7,7 +7,7 @@ import { confirmForceEnd, exportCsv, toast } from './actions.js';
 import { ApiError, SignedOut, json, request, signIn, useCsrfToken } from './api.js';
 import { fill, h, localTime } from './dom.js';
 import { PRESETS, place, query, readFilterForm, readPlace, refreshEvery, showFiltersInForm, writePlace } from './place.js';
-import { STATUSES, renderBreakdowns, renderDetail, renderRows, renderTiles } from './views.js';
+import { STATUSES, renderBreakdowns, renderDetail, renderLimits, renderRows, renderTiles } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -141,6 +141,7 @@ function showStats(stats) {
 	const pick = (filters) => applyFilters(filters);
 	renderTiles($('tiles'), stats, pick);
 	renderBreakdowns($('by-scope'), $('by-client'), stats, pick);
+	renderLimits($('limits-card'), $('limits'), stats, pick);
 	$('counted-at').textContent = `counted ${localTime(stats.countedAt)}`;
 	// the choices are only rebuilt when they change, and keep what the user picked but did not apply yet
 	const provider = $('f-provider');

@@ -106,6 +106,28 @@ export function renderBreakdowns(byScope, byClient, stats, pick) {
 			countCells(sum)))));
 }
 
+const use = (used, cap) => cap === 0 ? h('span', { class: 'muted' }, 'no cap') : `${count(used)} / ${count(cap)}`;
+
+/** Each capped client's use against its caps; the card only shows when a client has caps. */
+export function renderLimits(card, element, stats, pick) {
+	const limits = stats.limits || [];
+	card.hidden = limits.length === 0;
+	fill(element, limits.length === 0 ? [] : h('table', { class: 'compact' },
+		h('caption', { class: 'visually-hidden' }, 'Use against caps by client and provider'),
+		h('thead', {}, h('tr', {},
+			h('th', { scope: 'col' }, 'Client'), h('th', { scope: 'col' }, 'Provider'),
+			h('th', { scope: 'col', class: 'num' }, 'Live / max'), h('th', { scope: 'col', class: 'num' }, 'Opens left / minute'))),
+		h('tbody', {}, limits.map((row) => h('tr', { class: row.maxLive > 0 && row.live >= row.maxLive ? 'at-cap' : '' },
+			h('td', {}, h('button', {
+				type: 'button', class: 'link', dataset: { focusKey: `limit-${row.client}-${row.provider}` },
+				'aria-label': `Show live sessions of client ${row.client} at ${row.provider}`,
+				onclick: () => pick({ client: row.client, provider: row.provider, status: LIVE }),
+			}, row.client)),
+			h('td', {}, row.provider),
+			h('td', { class: 'num' }, use(row.live, row.maxLive)),
+			h('td', { class: 'num' }, use(row.opensLeft, row.opensPerMinute)))))));
+}
+
 /** One table row per session; the id button opens the detail. */
 export function renderRows(body, items, openId, open) {
 	fill(body, items.map((session) => {
@@ -167,7 +189,9 @@ export function renderDetail(heading, body, session, forceEnd) {
 			fact('Ending since', ...instant(session.endingSince)),
 			fact('Next attempt', ...instant(session.nextAttemptAt)),
 			fact('Flagged', ...instant(session.flaggedAt)),
-			fact('Last checked', ...instant(session.lastCheckedAt))),
+			fact('Last checked', ...instant(session.lastCheckedAt)),
+			fact('Lease', session.lease ? h('span', { class: 'mono wrap' }, session.lease) : h('span', { class: 'muted' }, '–')),
+			fact('Lease expires', ...instant(session.leaseExpiresAt))),
 		h('h3', {}, 'History'),
 		history.length === 0 ? h('p', { class: 'muted' }, 'No recorded transitions.') : h('ol', { class: 'timeline' },
 			history.map((entry) => h('li', {},

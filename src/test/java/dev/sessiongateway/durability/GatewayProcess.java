@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -227,6 +228,32 @@ final class GatewayProcess implements AutoCloseable {
 			.exceptionally((ex) -> -1);
 	}
 
+	/**
+	 * Sends one request with this key and further headers, without waiting; the answer,
+	 * or a failed future when none came.
+	 */
+	CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String key, @Nullable String body,
+			Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+			.header("X-Api-Key", key)
+			.timeout(Duration.ofSeconds(60));
+		headers.forEach(request::header);
+		if (body != null) {
+			request.header("Content-Type", "application/json")
+				.method(method, HttpRequest.BodyPublishers.ofString(body));
+		}
+		else {
+			request.method(method, HttpRequest.BodyPublishers.noBody());
+		}
+		return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** Sends one request with this key and further headers; the answer. */
+	HttpResponse<String> send(String method, String path, String key, @Nullable String body,
+			Map<String, String> headers) {
+		return sendAsync(method, path, key, body, headers).join();
+	}
+
 	/** Counts of live sessions by status, from the ops stats. */
 	Map<String, Long> liveCounts() throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(uri("/ops/sessions/stats"))
@@ -277,7 +304,7 @@ final class GatewayProcess implements AutoCloseable {
 		}
 	}
 
-	private static String sha256(String text) {
+	static String sha256(String text) {
 		try {
 			return HexFormat.of()
 				.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

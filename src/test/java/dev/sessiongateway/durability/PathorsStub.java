@@ -79,6 +79,10 @@ final class PathorsStub implements AutoCloseable {
 
 	private final AtomicInteger endCalls = new AtomicInteger();
 
+	private final AtomicInteger createCalls = new AtomicInteger();
+
+	private final Map<String, AtomicInteger> mostLive = new ConcurrentHashMap<>();
+
 	private final AtomicInteger overlaps = new AtomicInteger();
 
 	private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -192,6 +196,7 @@ final class PathorsStub implements AutoCloseable {
 			boolean done = acted.test(call);
 			if (done && call.kind().equals("create")) {
 				this.live.add(key(call.projectId(), call.sessionId()));
+				noteLive(call.projectId());
 			}
 			else if (done && this.live.remove(key(call.projectId(), call.sessionId()))) {
 				this.endedByAnswer.add(key(call.projectId(), call.sessionId()));
@@ -206,6 +211,22 @@ final class PathorsStub implements AutoCloseable {
 
 	int endCalls() {
 		return this.endCalls.get();
+	}
+
+	/** Creates that arrived, answered or held. */
+	int createCalls() {
+		return this.createCalls.get();
+	}
+
+	/** The most sessions live in a project at once, as counted after each create. */
+	int mostLive(String projectId) {
+		AtomicInteger most = this.mostLive.get(projectId);
+		return (most != null) ? most.get() : 0;
+	}
+
+	private void noteLive(String projectId) {
+		int now = live(projectId).size();
+		this.mostLive.computeIfAbsent(projectId, (p) -> new AtomicInteger()).accumulateAndGet(now, Math::max);
 	}
 
 	int endCalls(int replica) {
@@ -294,12 +315,14 @@ final class PathorsStub implements AutoCloseable {
 	}
 
 	private Reply create(String projectId, String sessionId) {
+		this.createCalls.incrementAndGet();
 		if (this.creates == Mode.HOLD) {
 			return hold("create", projectId, sessionId) ? created(sessionId) : Reply.of(500, "{}");
 		}
 		if (!this.live.add(key(projectId, sessionId))) {
 			return Reply.of(409, "{\"error\":{\"message\":\"Session already exists\"}}");
 		}
+		noteLive(projectId);
 		return created(sessionId);
 	}
 

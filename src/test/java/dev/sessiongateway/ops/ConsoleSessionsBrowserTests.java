@@ -1,5 +1,6 @@
 package dev.sessiongateway.ops;
 
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -90,6 +91,47 @@ class ConsoleSessionsBrowserTests extends ConsoleBrowserTestSupport {
 		browser.screenshot("04-detail");
 		browser.script("window.scrollTo(0, 0)");
 		browser.screenshot("console");
+	}
+
+	@Test
+	void theCapsCardShowsEachCappedClientsUseAndADetailShowsItsLease() throws Exception {
+		for (String id : java.util.List.of("capped-1", "capped-2")) {
+			assertThat(call("POST", "/pathors/v1/projects/proj-c/sessions", "test-capped-key",
+					"{\"session_id\":\"" + id + "\"}")
+				.statusCode()).isEqualTo(201);
+		}
+		HttpResponse<String> leased = call("POST", "/pathors/v1/projects/proj-a/sessions", "test-own-key",
+				"{\"session_id\":\"leased-1\"}");
+		String lease = leased.headers().firstValue("Gateway-Lease").orElseThrow();
+
+		signInAsOps();
+		WebElement card = browser.shown("#limits-card");
+		WebElement pathorsRow = browser
+			.until((driver) -> card.findElements(org.openqa.selenium.By.cssSelector("tbody tr"))
+				.stream()
+				.filter((row) -> row.getText().contains("pathors"))
+				.findFirst()
+				.orElse(null));
+		assertThat(pathorsRow.getText()).contains("capped-service").contains("2 / 2");
+		assertThat(pathorsRow.getAttribute("class")).contains("at-cap");
+		assertThat(card.getText()).contains("konpro").contains("no cap");
+		browser.screenshot("11-caps");
+
+		pathorsRow.findElement(org.openqa.selenium.By.cssSelector("button")).click();
+		browser.until((driver) -> new HashSet<>(listedSessionIds()).equals(java.util.Set.of("capped-1", "capped-2")));
+
+		click("reset-filters");
+		applyFilters(() -> browser.byId("f-session-id").sendKeys("leased-1"));
+		browser.click("[data-focus-key='row-" + idOf("leased-1") + "']");
+		browser.until((driver) -> browser.byId("detail").getText().contains(lease));
+		assertThat(browser.byId("detail").getText()).contains("Lease expires");
+	}
+
+	@Test
+	void aCardForCapsIsOnlyShownWhenAClientHasCaps() throws Exception {
+		this.jdbc.update("delete from client_usage");
+		signInAsOps();
+		assertThat(browser.byId("limits-card").isDisplayed()).isFalse();
 	}
 
 	@Test

@@ -8,10 +8,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -35,6 +37,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.sessiongateway.ledger.Ledger;
+import dev.sessiongateway.tracking.ClientLimits;
 import dev.sessiongateway.tracking.SessionQueries;
 import dev.sessiongateway.tracking.SessionSearch;
 import dev.sessiongateway.tracking.SessionStatus;
@@ -299,6 +302,16 @@ class PostgresOpsPlanTests {
 		@Bean
 		Ledger ledger(DataSource dataSource) {
 			return new Ledger(dataSource, new DataSourceTransactionManager(dataSource), false);
+		}
+
+		@Bean
+		ClientLimits clientLimits() {
+			return Map::of;
+		}
+
+		@Bean
+		Clock clock() {
+			return Clock.systemUTC();
 		}
 
 		@Bean

@@ -49,7 +49,8 @@ class SessionCsvTests {
 	void theDescribedExampleIsWhatAnExportOfItsSessionHolds() throws IOException {
 		SessionView view = new SessionView(1, "pathors", "demo-project", "chat-001", SessionStatus.ACTIVE,
 				"demo-service", Instant.parse("2026-12-01T09:00:00Z"), Instant.parse("2026-12-01T09:00:01Z"), null,
-				null, null, "pw_7c1e", 0, null, null, null, null, null, null);
+				null, null, "pw_7c1e", 0, null, null, null, null, null, "ls_Xq3vC0mT8pLr2aYb5nKd1w",
+				Instant.parse("2026-12-01T09:00:31Z"), null);
 		StringWriter out = new StringWriter();
 		try (SessionCsv csv = new SessionCsv(out)) {
 			csv.header();

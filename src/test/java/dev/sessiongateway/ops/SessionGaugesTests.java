@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -15,6 +16,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.sessiongateway.tracking.ClientUsage;
+import dev.sessiongateway.tracking.SessionCaps;
 import dev.sessiongateway.tracking.SessionCount;
 import dev.sessiongateway.tracking.SessionQueries;
 import dev.sessiongateway.tracking.SessionStatus;
@@ -52,11 +55,15 @@ class SessionGaugesTests {
 		given(this.queries.count(SessionStatus.ENDING)).willReturn(2L);
 		given(this.queries.flaggedEnds()).willReturn(1L);
 		given(this.queries.oldestActiveCreatedAt()).willReturn(Instant.parse("2026-12-01T09:00:00Z"));
+		given(this.queries.usage()).willReturn(List.of(new ClientUsage("ivr", "konpro", 48, 50, 0, 0),
+				new ClientUsage("batch", "pathors", 3, 0, 12, 30)));
 	}
 
 	private SessionGauges gauges(Executor background) {
 		OpsStats stats = new OpsStats(this.queries, this.clock, new OpsProperties(MAX_AGE));
-		SessionGauges gauges = new SessionGauges(stats, Set.of("pathors", "konpro"), this.clock, MAX_AGE, background);
+		SessionGauges gauges = new SessionGauges(stats, Set.of("pathors", "konpro"), Map.of("ivr",
+				Map.of("konpro", new SessionCaps(50, 0)), "batch", Map.of("pathors", new SessionCaps(0, 30))),
+				this.clock, MAX_AGE, background);
 		gauges.bindTo(this.registry);
 		return gauges;
 	}
@@ -82,9 +89,22 @@ class SessionGaugesTests {
 		assertThat(gauge("gateway.sessions.end.overdue")).isEqualTo(1);
 		assertThat(gauge("gateway.sessions.oldest.active.age")).isEqualTo(3600);
 		assertThat(this.registry.find("gateway.sessions.live").tags("provider", "retired").gauges()).isEmpty();
-		assertThat(this.registry.getMeters()).hasSize(9)
+		assertThat(this.registry.find("gateway.sessions.live").tagKeys("client").gauges()).isEmpty();
+		assertThat(this.registry.getMeters()).hasSize(13)
 			.allSatisfy((meter) -> assertThat(meter.getId().getDescription()).isNotBlank())
 			.allSatisfy((meter) -> assertThat(meter.getId().getType()).isEqualTo(Meter.Type.GAUGE));
+	}
+
+	@Test
+	void eachCappedClientHasItsUseAndItsCapsAndOnlyForTheCapsItHas() {
+		gauges(Runnable::run);
+
+		assertThat(gauge("gateway.clients.sessions.live", "client", "ivr", "provider", "konpro")).isEqualTo(48);
+		assertThat(gauge("gateway.clients.sessions.max.live", "client", "ivr", "provider", "konpro")).isEqualTo(50);
+		assertThat(gauge("gateway.clients.opens.left", "client", "batch", "provider", "pathors")).isEqualTo(12);
+		assertThat(gauge("gateway.clients.opens.per.minute", "client", "batch", "provider", "pathors")).isEqualTo(30);
+		assertThat(this.registry.find("gateway.clients.opens.left").tags("client", "ivr").gauges()).isEmpty();
+		assertThat(this.registry.find("gateway.clients.sessions.live").tags("client", "batch").gauges()).isEmpty();
 	}
 
 	@Test

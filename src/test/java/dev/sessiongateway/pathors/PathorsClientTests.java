@@ -70,8 +70,9 @@ class PathorsClientTests {
 		PathorsProperties properties = new PathorsProperties(baseUrl, "dk_client_test",
 				Map.of("special", new PathorsProperties.Project("dk_special")), null, Duration.ofMinutes(1),
 				Duration.ofMillis(500), Duration.ofMillis(400), maxConnections, Duration.ofMillis(200), rateLimit,
-				DataSize.ofKilobytes(64), circuitThreshold, circuitOpenFor);
-		return new PathorsClient(properties, RestClient.builder(), this.meters, RequestBudgets.local());
+				DataSize.ofKilobytes(64), circuitThreshold, circuitOpenFor, 0);
+		return new PathorsClient(properties, RestClient.builder(), this.meters, RequestBudgets.local(),
+				(provider) -> Map.of());
 	}
 
 	private UpstreamException.Kind failureOf(Runnable call) {

@@ -18,7 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 @JdbcTest
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 @Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionRows.class, SessionQueries.class,
-		SessionMeters.class, SessionUpkeep.class, ConfiguredProviders.class, TrackerTestConfiguration.class })
+		SessionMeters.class, Leases.class, LeaseRows.class, SessionUsage.class, SessionUpkeep.class,
+		ConfiguredProviders.class, TrackerTestConfiguration.class })
 abstract class LedgerTestSupport {
 
 	@Autowired
@@ -35,6 +36,12 @@ abstract class LedgerTestSupport {
 
 	@Autowired
 	SessionQueries queries;
+
+	@Autowired
+	Leases leases;
+
+	@Autowired
+	TestLimits limits;
 
 	@Autowired
 	FakeProvider provider;
@@ -61,6 +68,9 @@ abstract class LedgerTestSupport {
 		this.provider.reset();
 		this.transactions.failNext(0);
 		this.clock.reset();
+		this.jdbc.update("delete from lease");
+		this.jdbc.update("delete from client_usage");
+		this.limits.clear();
 	}
 
 	/** Background work: claims every due end and makes its call. */

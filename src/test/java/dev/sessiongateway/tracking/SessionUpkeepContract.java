@@ -266,14 +266,16 @@ abstract class SessionUpkeepContract extends LedgerTestSupport {
 	void openingRowsLeftByAStoppedGatewayAreSettledAfterTheOpeningTimeout() {
 		this.provider.makeLive("p", "crashed");
 		long withId = this.store
-			.insertOpening("fake", "p", "crashed", "svc", this.clock.instant(), this.provider.longestCall())
+			.insertOpening("fake", "p", "crashed", "svc", this.clock.instant(), this.provider.longestCall(),
+					OpenTerms.NONE)
 			.getId();
 		long withoutId = this.store
-			.insertOpening("fake", "p", null, "svc", this.clock.instant(), this.provider.longestCall())
+			.insertOpening("fake", "p", null, "svc", this.clock.instant(), this.provider.longestCall(), OpenTerms.NONE)
 			.getId();
 		this.clock.advance(Duration.ofMinutes(1));
 		long young = this.store
-			.insertOpening("fake", "p", "young", "svc", this.clock.instant(), this.provider.longestCall())
+			.insertOpening("fake", "p", "young", "svc", this.clock.instant(), this.provider.longestCall(),
+					OpenTerms.NONE)
 			.getId();
 
 		assertThat(this.upkeep.recoverAbandonedOpens(Duration.ofMinutes(2), 100)).isZero();

@@ -70,6 +70,11 @@ class TrackerTestConfiguration {
 	}
 
 	@Bean
+	TestLimits clientLimits() {
+		return new TestLimits();
+	}
+
+	@Bean
 	StoredSessions storedSessions(Ledger ledger) {
 		return new StoredSessions(ledger.jdbc());
 	}

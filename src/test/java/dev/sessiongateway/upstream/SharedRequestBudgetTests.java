@@ -2,6 +2,7 @@ package dev.sessiongateway.upstream;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -79,6 +80,44 @@ class SharedRequestBudgetTests {
 		}
 		assertThat(granted.get()).as("10 a minute for the deployment, not per replica").isEqualTo(10);
 		assertThat(refused.get()).isEqualTo(30);
+	}
+
+	/**
+	 * Every part of a budget divided so that ends come first is the deployment's: a
+	 * client's share, what opens and reads may use, and what ends keep.
+	 */
+	@Test
+	void twoReplicasShareEveryPartOfABudgetThatPutsEndsFirst() throws Exception {
+		// 6 a minute: 3 for opens and reads, 2 of them for client a's opens; ends keep 3
+		BudgetSplit split = BudgetSplit.of(6, 0.5, Map.of("a", 0.67));
+		List<RequestBudget> budgets = List.of(new RequestBudgets(replicaOne).budget("konpro-split", split),
+				new RequestBudgets(replicaTwo).budget("konpro-split", split));
+
+		assertThat(granted(budgets, RequestBudget.Draw.open("a"))).as("client a's share").isEqualTo(2);
+		assertThat(granted(budgets, RequestBudget.Draw.read())).as("the rest of what opens and reads may use")
+			.isEqualTo(1);
+		assertThat(granted(budgets, RequestBudget.Draw.end())).as("what ends keep").isEqualTo(3);
+		assertThat(granted(budgets, RequestBudget.Draw.end())).isZero();
+	}
+
+	/** Takes 20 draws at once, half on each replica: how many were let go. */
+	private static int granted(List<RequestBudget> budgets, RequestBudget.Draw draw) throws Exception {
+		AtomicInteger granted = new AtomicInteger();
+		try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+			List<Future<?>> calls = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				RequestBudget budget = budgets.get(i % 2);
+				calls.add(callers.submit(() -> {
+					if (budget.take(draw) == null) {
+						granted.incrementAndGet();
+					}
+				}));
+			}
+			for (Future<?> call : calls) {
+				call.get();
+			}
+		}
+		return granted.get();
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import ch.qos.logback.classic.Logger;
@@ -27,6 +28,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 
+import dev.sessiongateway.upstream.RequestBudget.Draw;
 import dev.sessiongateway.web.RequestIds;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -76,15 +78,15 @@ class UpstreamCallsTests {
 	private Upstream upstream(String baseUrl) {
 		UpstreamSettings settings = new UpstreamSettings("Pathors", URI.create(baseUrl), Duration.ofMillis(500),
 				Duration.ofMillis(400), 4, Duration.ofMillis(200), 0, DataSize.ofKilobytes(64), 0,
-				Duration.ofSeconds(10));
+				Duration.ofSeconds(10), 0, Map.of());
 		return new Upstream(settings, RestClient.builder(), this.meters, List.of(KEY), RequestBudgets.local());
 	}
 
 	private final Consumer<HttpHeaders> auth = (headers) -> headers.setBearerAuth(KEY);
 
 	private UpstreamResponse create(Upstream upstream) {
-		return upstream.exchange("create", HttpMethod.POST, "/v1/projects/{projectId}/sessions", this.auth,
-				"{\"session_id\":\"s\"}".getBytes(), "p");
+		return upstream.exchange(Draw.open("svc"), "create", HttpMethod.POST, "/v1/projects/{projectId}/sessions",
+				this.auth, "{\"session_id\":\"s\"}".getBytes(), "p");
 	}
 
 	private UpstreamException.Kind failedCreate(Upstream upstream) {
@@ -136,7 +138,7 @@ class UpstreamCallsTests {
 		failedCreate(this.upstream);
 		this.server.resetAll();
 		this.server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
-		this.upstream.exchange("end", HttpMethod.DELETE, "/v1/projects/{projectId}/sessions", this.auth,
+		this.upstream.exchange(Draw.end(), "end", HttpMethod.DELETE, "/v1/projects/{projectId}/sessions", this.auth,
 				"{\"session_id\":\"s\"}".getBytes(), "p");
 
 		assertThat(calls("create", "success").count()).isEqualTo(2);
@@ -167,7 +169,7 @@ class UpstreamCallsTests {
 				any(anyUrl()).willReturn(aResponse().withStatus(201).withHeader("X-Long", header).withBody(reply)));
 		byte[] sent = ("{\"session_id\":\"s\",\"metadata\":{\"note\":\"" + field + "\"}}").getBytes();
 
-		UpstreamResponse response = this.upstream.exchange("create", HttpMethod.POST,
+		UpstreamResponse response = this.upstream.exchange(Draw.open("svc"), "create", HttpMethod.POST,
 				"/v1/projects/{projectId}/sessions", this.auth, sent, "p");
 		UpstreamResponse again = create(this.upstream);
 
@@ -274,7 +276,7 @@ class UpstreamCallsTests {
 	void callsTheGatewayHoldsBackAreCountedNotTimed() throws Exception {
 		UpstreamSettings settings = new UpstreamSettings("Pathors", URI.create(this.server.baseUrl()),
 				Duration.ofMillis(500), Duration.ofMillis(400), 4, Duration.ofMillis(200), 1, DataSize.ofKilobytes(64),
-				0, Duration.ofSeconds(10));
+				0, Duration.ofSeconds(10), 0, Map.of());
 		answer(201);
 		try (Upstream limited = new Upstream(settings, RestClient.builder(), this.meters, List.of(KEY),
 				RequestBudgets.local())) {
@@ -293,7 +295,7 @@ class UpstreamCallsTests {
 	void aPathSegmentThatWouldChangeTheProvidersPathIsNeverSent() {
 		for (String segment : List.of(".", "..")) {
 			assertThatExceptionOfType(UpstreamException.class)
-				.isThrownBy(() -> this.upstream.exchange("get", HttpMethod.GET,
+				.isThrownBy(() -> this.upstream.exchange(Draw.read(), "get", HttpMethod.GET,
 						"/v1/projects/{projectId}/sessions/{sessionId}", this.auth, null, "p", segment))
 				.satisfies((ex) -> {
 					assertThat(ex.kind()).isEqualTo(UpstreamException.Kind.NOT_SENT);
