@@ -144,6 +144,11 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 				Map.of("200 text/csv", (path) -> send(call("GET", path, OPS_KEY, null).header("Accept", "text/csv")))));
 		routes.put("opsStats", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
 				(path) -> call("GET", path, OPS_KEY, null), SERVICE_KEY));
+		routes.put("opsUsage", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
+				(path) -> call("GET", path + "?from=2026-12-02&to=2026-12-01", OPS_KEY, null), SERVICE_KEY,
+				Map.of("200 text/csv", (path) -> send(call("GET", path, OPS_KEY, null).header("Accept", "text/csv")))));
+		routes.put("opsActivity", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
+				(path) -> call("GET", path + "?hours=0", OPS_KEY, null), SERVICE_KEY));
 		routes.put("opsRead", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
 				(path) -> call("GET", path.replaceFirst("/\\d+", "/abc"), OPS_KEY, null), SERVICE_KEY));
 		routes.put("opsEnd", new Route(pathors, "{\"success\":true}", (path) -> call("POST", path, OPS_KEY, null),

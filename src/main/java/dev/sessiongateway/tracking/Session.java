@@ -76,6 +76,12 @@ final class Session {
 	/** The lease the session is attached to, if any: it ends when the lease ends. */
 	private @Nullable String leaseId;
 
+	/**
+	 * When the provider confirmed the create: the session's time counts from here until
+	 * it is over ({@link #held()}).
+	 */
+	private @Nullable Instant confirmedAt;
+
 	private long version;
 
 	/**
@@ -110,6 +116,8 @@ final class Session {
 		LAST_CHECKED_AT("last_checked_at", Kind.TIME, Write.CHANGEABLE, (s) -> s.lastCheckedAt,
 				(s, v) -> s.lastCheckedAt = (Instant) v),
 		SETTLES_AT("settles_at", Kind.TIME, Write.CHANGEABLE, (s) -> s.settlesAt, (s, v) -> s.settlesAt = (Instant) v),
+		CONFIRMED_AT("confirmed_at", Kind.TIME, Write.CHANGEABLE, (s) -> s.confirmedAt,
+				(s, v) -> s.confirmedAt = (Instant) v),
 		VERSION("version", Kind.LONG, Write.VERSION, (s) -> s.version, (s, v) -> s.version = (Long) v);
 
 		/** How a column is written. */
@@ -365,6 +373,7 @@ final class Session {
 		this.expiresAt = facts.expiresAt();
 		EndReason pendingEnd = this.endReason;
 		this.endReason = null;
+		this.confirmedAt = now;
 		List<SessionTransition> changes = new ArrayList<>();
 		changes.add(move(SessionStatus.ACTIVE, now, this.client, null, null));
 		if (pendingEnd != null) {
@@ -790,6 +799,20 @@ final class Session {
 
 	public @Nullable String getLeaseId() {
 		return this.leaseId;
+	}
+
+	/**
+	 * Whether the provider holds the session for its client, as far as the ledger knows:
+	 * the create was confirmed and the session is not over yet (ACTIVE, or ENDING until
+	 * the provider confirms the end). Sessions whose create was never confirmed
+	 * (compensations, ends of sessions the gateway did not open) are never held.
+	 */
+	boolean held() {
+		return this.confirmedAt != null && (this.status == SessionStatus.ACTIVE || this.status == SessionStatus.ENDING);
+	}
+
+	public @Nullable Instant getConfirmedAt() {
+		return this.confirmedAt;
 	}
 
 	public @Nullable Instant getSettlesAt() {

@@ -70,12 +70,15 @@ class SessionStore {
 
 	private final SessionUsage usage;
 
-	SessionStore(SessionRows rows, Ledger ledger, LeaseRows leases, SessionUsage usage) {
+	private final SessionActivity activity;
+
+	SessionStore(SessionRows rows, Ledger ledger, LeaseRows leases, SessionUsage usage, SessionActivity activity) {
 		this.rows = rows;
 		this.ledger = ledger;
 		this.jdbc = ledger.jdbc();
 		this.leases = leases;
 		this.usage = usage;
+		this.activity = activity;
 	}
 
 	/** A change to one row: reads it, may move it, and writes its history entries. */
@@ -420,6 +423,7 @@ class SessionStore {
 	private <T> T apply(Session session, Change<T> change) {
 		List<@Nullable Object> before = session.changeable();
 		boolean wasLive = session.getStatus().isLive();
+		boolean wasHeld = session.held();
 		List<SessionTransition> written = new ArrayList<>();
 		T result = change.apply(session, written::add);
 		if (!before.equals(session.changeable())) {
@@ -430,6 +434,7 @@ class SessionStore {
 			}
 		}
 		this.rows.insertHistory(written);
+		this.activity.moved(session, wasHeld);
 		return result;
 	}
 

@@ -1,12 +1,14 @@
 // The ops console: sign-in, the live counts, the session table with the filters and
 // cursor paging of GET /ops/sessions, one session's detail, force-end, and a refresh that
 // keeps the user's place (filters, page, open session, focus and scroll are kept, and the
-// place is in the address's fragment, so a reload comes back to it too).
+// place is in the address's fragment, so a reload comes back to it too); and the usage
+// view, with its charts.
 
 import { confirmForceEnd, exportCsv, toast } from './actions.js';
 import { ApiError, SignedOut, json, request, signIn, useCsrfToken } from './api.js';
 import { fill, h, localTime } from './dom.js';
 import { PRESETS, place, query, readFilterForm, readPlace, refreshEvery, showFiltersInForm, writePlace } from './place.js';
+import { exportUsage, readUsageForm, refreshUsage, showUsageChoices } from './usage.js';
 import { STATUSES, renderBreakdowns, renderDetail, renderLimits, renderRows, renderTiles } from './views.js';
 
 const $ = (id) => document.getElementById(id);
@@ -77,8 +79,24 @@ function refresh({ automatic = false } = {}) {
 		return queued;
 	}
 	clearTimeout(timer);
-	$('sessions-table').setAttribute('aria-busy', 'true');
 	const options = { automatic };
+	if (place.view === 'usage') {
+		refreshing = (async () => {
+			try {
+				if (await refreshUsage(place.usage, options)) {
+					$('refreshed').textContent = `Updated ${localTime(new Date().toISOString()).substring(11)}`;
+				}
+				$('banner').hidden = true;
+			} catch (error) {
+				failed(error);
+			} finally {
+				refreshing = null;
+				schedule();
+			}
+		})();
+		return refreshing;
+	}
+	$('sessions-table').setAttribute('aria-busy', 'true');
 	refreshing = (async () => {
 		try {
 			const [stats, page, detail] = await Promise.all([json('sessions/stats', options),
@@ -219,6 +237,27 @@ function closeSession() {
 	(row || $('sessions-heading')).focus();
 }
 
+// ---- the views ----
+
+/** Shows the sessions or the usage, as the place says. */
+function showView() {
+	const usage = place.view === 'usage';
+	$('usage-view').hidden = !usage;
+	$('sessions-view').hidden = usage;
+	$('show-usage').setAttribute('aria-pressed', String(usage));
+	$('show-sessions').setAttribute('aria-pressed', String(!usage));
+	if (usage) {
+		$('detail').hidden = true;
+	}
+}
+
+function switchTo(view) {
+	place.view = view;
+	writePlace();
+	showView();
+	refresh().then(() => $(view === 'usage' ? 'usage-heading' : 'sessions-heading').focus());
+}
+
 // ---- signing in and out ----
 
 function showSignIn(notice) {
@@ -241,10 +280,14 @@ function signedIn(signIn) {
 	$('sign-in-error').textContent = '';
 	$('app-view').hidden = false;
 	showFiltersInForm();
+	showUsageChoices(place.usage);
+	showView();
 	// the address shows the place as the page reads it (an interval within its bounds)
 	writePlace();
 	refresh().then(() => {
-		if (!place.open) {
+		if (place.view === 'usage') {
+			$('usage-heading').focus();
+		} else if (!place.open) {
 			$('sessions-heading').focus();
 		}
 	});
@@ -296,7 +339,7 @@ function onKey(event) {
 	if (event.ctrlKey || event.metaKey || event.altKey || $('app-view').hidden || $('confirm-end').open) {
 		return;
 	}
-	if (event.key === '/' && !typing(event.target)) {
+	if (event.key === '/' && !typing(event.target) && place.view === 'sessions') {
 		event.preventDefault();
 		$('f-session-id').focus();
 	} else if (event.key === 'r' && !typing(event.target)) {
@@ -347,6 +390,17 @@ function wire() {
 		place.cursor = lastPage.nextCursor;
 	}));
 	$('close-detail').addEventListener('click', closeSession);
+	$('show-sessions').addEventListener('click', () => switchTo('sessions'));
+	$('show-usage').addEventListener('click', () => switchTo('usage'));
+	$('usage-form').addEventListener('submit', (event) => {
+		event.preventDefault();
+		place.usage = readUsageForm();
+		writePlace();
+		refresh();
+	});
+	$('usage-export').addEventListener('click', () => exportUsage(place.usage, {
+		failed: (error) => failed(error, 'export the usage'),
+	}));
 	document.addEventListener('keydown', onKey);
 	document.addEventListener('visibilitychange', () => {
 		if (!document.hidden && !$('app-view').hidden) {

@@ -7,8 +7,16 @@ import { LIVE, STATUSES } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** The applied filters, the page's cursor, the cursors of the pages before it, the open session. */
-export const place = { filters: {}, limit: 50, cursor: null, trail: [], open: null, refresh: 10 };
+/**
+ * The applied filters, the page's cursor, the cursors of the pages before it, the open
+ * session; the view shown (sessions or usage) and the usage's applied choices.
+ */
+export const place = {
+	filters: {}, limit: 50, cursor: null, trail: [], open: null, refresh: 10, view: 'sessions', usage: {},
+};
+
+/** The usage's choices, as named in the address. */
+const USAGE = { from: 'usageFrom', to: 'usageTo', client: 'usageClient' };
 
 const FILTERS = ['provider', 'scope', 'client', 'sessionId', 'createdAfter', 'createdBefore'];
 
@@ -46,6 +54,13 @@ export function readPlace() {
 	place.trail = params.get('trail') ? params.get('trail').split(',').map((c) => (c === FIRST ? null : c)) : [];
 	place.open = Number(params.get('open')) || null;
 	place.refresh = refreshEvery(params.get('refresh'));
+	place.view = params.get('view') === 'usage' ? 'usage' : 'sessions';
+	place.usage = {};
+	for (const [name, key] of Object.entries(USAGE)) {
+		if (params.get(key)) {
+			place.usage[name] = params.get(key);
+		}
+	}
 }
 
 /** Writes the place to the address (replacing it: paging is not browser history). */
@@ -58,6 +73,14 @@ export function writePlace() {
 		params.set('open', place.open);
 	}
 	params.set('refresh', place.refresh);
+	if (place.view === 'usage') {
+		params.set('view', 'usage');
+	}
+	for (const [name, key] of Object.entries(USAGE)) {
+		if (place.usage[name]) {
+			params.set(key, place.usage[name]);
+		}
+	}
 	history.replaceState(null, '', `#${params}`);
 }
 

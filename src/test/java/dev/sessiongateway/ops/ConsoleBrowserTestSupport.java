@@ -100,6 +100,8 @@ abstract class ConsoleBrowserTestSupport {
 		this.jdbc.update("delete from console_session");
 		this.jdbc.update("delete from session_transition");
 		this.jdbc.update("delete from tracked_session");
+		this.jdbc.update("delete from usage_daily");
+		this.jdbc.update("delete from activity_hourly");
 		for (int i = 1; i <= 3; i++) {
 			assertThat(call("POST", "/pathors/v1/projects/proj-a/sessions", "test-service-key",
 					"{\"session_id\":\"chat-" + i + "\"}")

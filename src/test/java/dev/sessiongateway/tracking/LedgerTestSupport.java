@@ -19,7 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 @Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionRows.class, SessionQueries.class,
 		SessionMeters.class, Leases.class, LeaseRows.class, SessionUsage.class, SessionUpkeep.class,
-		ConfiguredProviders.class, TrackerTestConfiguration.class })
+		ConfiguredProviders.class, SessionActivity.class, UsageQueries.class, TrackerTestConfiguration.class })
 abstract class LedgerTestSupport {
 
 	@Autowired
@@ -70,6 +70,8 @@ abstract class LedgerTestSupport {
 		this.clock.reset();
 		this.jdbc.update("delete from lease");
 		this.jdbc.update("delete from client_usage");
+		this.jdbc.update("delete from usage_daily");
+		this.jdbc.update("delete from activity_hourly");
 		this.limits.clear();
 	}
 

@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The system clock, which a test may move forward: time-driven work (maximum age, expiry,
- * retention, deadlines) is tested by moving the clock, not by sleeping.
+ * retention, deadlines) is tested by moving the clock, not by sleeping. Like the
+ * gateway's own clock it tells whole microseconds, the precision the database keeps.
  */
 public class TestClock extends Clock {
 
@@ -36,7 +38,7 @@ public class TestClock extends Clock {
 
 	@Override
 	public Instant instant() {
-		return Instant.now().plus(this.offset);
+		return Instant.now().plus(this.offset).truncatedTo(ChronoUnit.MICROS);
 	}
 
 }
