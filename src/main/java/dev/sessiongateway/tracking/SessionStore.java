@@ -70,12 +70,15 @@ class SessionStore {
 
 	private final SessionUsage usage;
 
-	SessionStore(SessionRows rows, Ledger ledger, LeaseRows leases, SessionUsage usage) {
+	private final CallerEvents events;
+
+	SessionStore(SessionRows rows, Ledger ledger, LeaseRows leases, SessionUsage usage, CallerEvents events) {
 		this.rows = rows;
 		this.ledger = ledger;
 		this.jdbc = ledger.jdbc();
 		this.leases = leases;
 		this.usage = usage;
+		this.events = events;
 	}
 
 	/** A change to one row: reads it, may move it, and writes its history entries. */
@@ -430,6 +433,7 @@ class SessionStore {
 			}
 		}
 		this.rows.insertHistory(written);
+		this.events.changed(session, written);
 		return result;
 	}
 
