@@ -49,7 +49,7 @@ record EventsProperties(@DefaultValue List<String> allowedHosts,
 			Validator {
 
 	/** Slack on top of a delivery's timeouts before its claim runs out. */
-	static final Duration CLAIM_SLACK = Duration.ofSeconds(30);
+	static final Duration CLAIM_SLACK = Duration.ofSeconds(10);
 
 	private static final Pattern HOST = Pattern
 		.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+\\]");

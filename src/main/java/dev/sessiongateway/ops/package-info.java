@@ -1,6 +1,6 @@
 /**
  * What ops staff see: session lists with filters and keyset paging, one session with its
- * history, and live statistics.
+ * history, live statistics, and the events delivered to callers.
  */
 @NullMarked
 package dev.sessiongateway.ops;

@@ -32,6 +32,9 @@ abstract class EventOutboxContract extends LedgerTestSupport {
 	@Autowired
 	EventOutbox outbox;
 
+	@Autowired
+	dev.sessiongateway.ledger.Ledger ledger;
+
 	@BeforeEach
 	void subscribe() {
 		this.subscribers.add("svc");
@@ -192,6 +195,65 @@ abstract class EventOutboxContract extends LedgerTestSupport {
 		assertThat(stored()).extracting(Stored::status).containsExactly("DELIVERED");
 		this.clock.advance(Duration.ofHours(1));
 		assertThat(this.outbox.claimDue(this.clock.instant(), 10, this.clock.instant().plus(CLAIM))).isEmpty();
+	}
+
+	@Test
+	void twoReplicasClaimingAtOnceNeverTakeTheSameEventAndNeitherWaitsForTheOther() throws Exception {
+		for (String id : List.of("s-1", "s-2", "s-3")) {
+			open("svc", id);
+			end("svc", id);
+		}
+		Instant now = this.clock.instant();
+		java.util.concurrent.CountDownLatch firstHolds = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch secondDone = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.ExecutorService replicas = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			// the first replica claims one event and keeps its transaction open
+			java.util.concurrent.Future<List<OutboxEvent>> first = replicas.submit(() -> this.ledger.transaction(() -> {
+				List<OutboxEvent> claimed = this.outbox.claimDue(now, 1, now.plus(CLAIM));
+				firstHolds.countDown();
+				await(secondDone);
+				return claimed;
+			}));
+			await(firstHolds);
+			// the second claims while the first still holds its row uncommitted
+			java.util.concurrent.Future<List<OutboxEvent>> second = replicas
+				.submit(() -> this.outbox.claimDue(now, 10, now.plus(CLAIM)));
+			List<OutboxEvent> secondClaimed = second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+			secondDone.countDown();
+			List<OutboxEvent> firstClaimed = first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+			assertThat(firstClaimed).hasSize(1);
+			assertThat(secondClaimed).as("none of the rows the first holds")
+				.extracting(OutboxEvent::eventId)
+				.doesNotContain(firstClaimed.get(0).eventId());
+			// PostgreSQL gives the second the two rows the first did not take; H2 locks
+			// every row the first one's query read, so they are left to the next claim
+			List<OutboxEvent> third = this.outbox.claimDue(now, 10, now.plus(CLAIM));
+			List<String> all = new java.util.ArrayList<>();
+			for (List<OutboxEvent> claimed : List.of(firstClaimed, secondClaimed, third)) {
+				claimed.forEach((event) -> all.add(event.eventId()));
+			}
+			assertThat(all).as("each event claimed once").doesNotHaveDuplicates().hasSize(3);
+			assertThat(this.outbox.claimDue(now, 10, now.plus(CLAIM))).as("all three claimed, leases running")
+				.isEmpty();
+		}
+		finally {
+			secondDone.countDown();
+			replicas.shutdownNow();
+		}
+	}
+
+	private static void await(java.util.concurrent.CountDownLatch latch) {
+		try {
+			if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+				throw new IllegalStateException("latch timed out");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test
