@@ -78,7 +78,26 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.resideInAnyPackage("dev.sessiongateway.pathors..", "dev.sessiongateway.konpro..",
 					"dev.sessiongateway.ops..", "dev.sessiongateway.security..", "dev.sessiongateway.upstream..",
-					"dev.sessiongateway.cleanup..")
+					"dev.sessiongateway.cleanup..", "dev.sessiongateway.events..")
+			.check(CLASSES);
+	}
+
+	/**
+	 * Event delivery reads the outbox through tracking and calls receivers on an HTTP
+	 * client of its own: it knows no provider, no caller-facing package, and answers no
+	 * HTTP.
+	 */
+	@Test
+	void eventDeliveryKnowsOnlyTracking() {
+		noClasses().that()
+			.resideInAPackage("dev.sessiongateway.events..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.sessiongateway.pathors..", "dev.sessiongateway.konpro..",
+					"dev.sessiongateway.ops..", "dev.sessiongateway.security..", "dev.sessiongateway.upstream..",
+					"dev.sessiongateway.cleanup..", "dev.sessiongateway.web..", "dev.sessiongateway.relay..")
+			.orShould()
+			.dependOnClassesThat(INBOUND_HTTP)
 			.check(CLASSES);
 	}
 
@@ -255,7 +274,8 @@ class ArchitectureTests {
 		classes().that()
 			.resideInAnyPackage("dev.sessiongateway", "dev.sessiongateway.security..", "dev.sessiongateway.cleanup..",
 					"dev.sessiongateway.tracking..", "dev.sessiongateway.ledger..", "dev.sessiongateway.upstream..",
-					"dev.sessiongateway.relay..", "dev.sessiongateway.web..", "dev.sessiongateway.ops..")
+					"dev.sessiongateway.relay..", "dev.sessiongateway.web..", "dev.sessiongateway.ops..",
+					"dev.sessiongateway.events..")
 			.should(nameNoProvider("pathors", "konpro"))
 			.check(CLASSES);
 	}

@@ -142,6 +142,8 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 		routes.put("opsList", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
 				(path) -> call("GET", path + "?limit=0", OPS_KEY, null), SERVICE_KEY,
 				Map.of("200 text/csv", (path) -> send(call("GET", path, OPS_KEY, null).header("Accept", "text/csv")))));
+		routes.put("opsEvents", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
+				(path) -> call("GET", path + "?limit=0", OPS_KEY, null), SERVICE_KEY));
 		routes.put("opsStats", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),
 				(path) -> call("GET", path, OPS_KEY, null), SERVICE_KEY));
 		routes.put("opsUsage", new Route(null, "", (path) -> call("GET", path, OPS_KEY, null),

@@ -299,4 +299,60 @@ class StartupValidationTests {
 		assertThat(startupFailure(valid)).isNull();
 	}
 
+	/** whsec_ and the base64 of 32 bytes of obviously fake text. */
+	private static final String FAKE_EVENT_SECRET = "whsec_ZmFrZS1ldmVudC1zZWNyZXQtZm9yLXRlc3RzLW9ubHk=";
+
+	@Test
+	void anEventUrlWhoseHostIsNotAllowedIsRefusedAtStartUpAndAnAllowedOneStarts(CapturedOutput output) {
+		List<String> properties = complete();
+		properties.add("gateway.events.allowed-hosts=hooks.example.com,*.callers.example.org");
+		properties.add("gateway.clients[0].events.url=https://metadata.internal.example.net/latest?token=t0k3n");
+		properties.add("gateway.clients[0].events.secret=" + FAKE_EVENT_SECRET);
+
+		String failure = startupFailure(properties);
+
+		assertThat(failure).contains("The gateway's settings have 1 problem")
+			.contains("gateway.clients[0].events.url (GATEWAY_CLIENTS_0_EVENTS_URL) names a host that "
+					+ "gateway.events.allowed-hosts (GATEWAY_EVENTS_ALLOWED_HOSTS) does not list");
+		for (String text : List.of(failure, output.getAll())) {
+			assertThat(text).doesNotContain("metadata.internal").doesNotContain("t0k3n").doesNotContain("ZmFrZS1l");
+		}
+
+		for (String allowed : List.of("https://hooks.example.com/gateway", "http://HOOKS.example.com:8443/",
+				"https://orders.callers.example.org/events")) {
+			List<String> valid = complete();
+			valid.add("gateway.events.allowed-hosts=hooks.example.com,*.callers.example.org");
+			valid.add("gateway.clients[0].events.url=" + allowed);
+			valid.add("gateway.clients[0].events.secret=" + FAKE_EVENT_SECRET);
+			assertThat(startupFailure(valid)).as(allowed).isNull();
+		}
+	}
+
+	@Test
+	void eventSettingsAreEachRefusedWithWhatTheyMayBeAndNoValue() {
+		List<String> properties = complete();
+		properties.add("gateway.events.allowed-hosts=https://hooks.example.com/path");
+		properties.add("gateway.clients[0].events.url=ftp://hooks.example.com/x");
+		properties.add("gateway.clients[0].events.secret=plain-shared-secret");
+		properties.add("gateway.clients[1].name=other");
+		properties.add("gateway.clients[1].key-sha256=" + OTHER_HASH);
+		properties.add("gateway.clients[1].roles=sessions");
+		properties.add("gateway.clients[1].events.url=https://hooks.example.com/x");
+		properties.add("gateway.events.min-backoff=2h");
+
+		assertThat(startupFailure(properties)).contains("The gateway's settings have 6 problems")
+			.contains("gateway.clients[1].events.url (GATEWAY_CLIENTS_1_EVENTS_URL) names a host that "
+					+ "gateway.events.allowed-hosts (GATEWAY_EVENTS_ALLOWED_HOSTS) does not list")
+			.contains("gateway.events.allowed-hosts[0] (GATEWAY_EVENTS_ALLOWED_HOSTS) must be a host name such as "
+					+ "hooks.example.com")
+			.contains("gateway.clients[0].events.url (GATEWAY_CLIENTS_0_EVENTS_URL) must be an http or https URL")
+			.contains("gateway.clients[0].events.secret (GATEWAY_CLIENTS_0_EVENTS_SECRET) must be whsec_ followed by "
+					+ "the base64 of 24 to 64 random bytes")
+			.contains("gateway.clients[1].events.secret (GATEWAY_CLIENTS_1_EVENTS_SECRET) is missing")
+			.contains("gateway.events.min-backoff (GATEWAY_EVENTS_MIN_BACKOFF) must not be longer than "
+					+ "gateway.events.max-backoff (GATEWAY_EVENTS_MAX_BACKOFF)")
+			.doesNotContain("plain-shared-secret")
+			.doesNotContain("/path");
+	}
+
 }

@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.sessiongateway.events.EventHosts;
+import dev.sessiongateway.events.EventTarget;
 import dev.sessiongateway.tracking.Leases;
 import dev.sessiongateway.tracking.ProviderSettings;
 import dev.sessiongateway.tracking.SessionCaps;
@@ -67,11 +69,17 @@ record ClientProperties(@DefaultValue List<Client> clients) implements SmartVali
 
 	/**
 	 * Also holds each client's caps to the providers whose {@link ProviderSettings} are
-	 * among the hints: a cap must name one of them.
+	 * among the hints (a cap must name one of them), and its event URL to the
+	 * {@link EventHosts} among them (its host must be listed).
 	 */
 	@Override
 	public void validate(Object target, Errors errors, Object... hints) {
 		validate(target, errors);
+		Stream.of(hints)
+			.filter(EventHosts.class::isInstance)
+			.map(EventHosts.class::cast)
+			.findFirst()
+			.ifPresent((hosts) -> eventHosts(((ClientProperties) target).clients(), hosts, errors));
 		List<String> names = Stream.of(hints)
 			.filter(ProviderSettings.class::isInstance)
 			.map((settings) -> ((ProviderSettings) settings).provider())
@@ -87,6 +95,23 @@ record ClientProperties(@DefaultValue List<Client> clients) implements SmartVali
 					errors.rejectValue("clients[" + i + "].limits." + provider, "unknown-provider",
 							"names no provider (known: " + String.join(", ", names) + ")");
 				}
+			}
+		}
+	}
+
+	/**
+	 * Event URLs whose host the allow-list does not name: the gateway would call an
+	 * address nobody allowed.
+	 */
+	private static void eventHosts(List<Client> clients, EventHosts hosts, Errors errors) {
+		for (int i = 0; i < clients.size(); i++) {
+			java.net.URI url = clients.get(i).events().url();
+			if (url != null && url.getHost() != null && EventTarget.urlProblem(url) == null
+					&& !hosts.allows(url.getHost())) {
+				errors.rejectValue("clients[" + i + "].events.url", "host-not-allowed",
+						new Object[] { "events.allowed-hosts" },
+						"names a host that {0} does not list: add that host to it, or point the URL at one it lists "
+								+ "(value not shown)");
 			}
 		}
 	}
@@ -126,7 +151,8 @@ record ClientProperties(@DefaultValue List<Client> clients) implements SmartVali
 	 */
 	record Client(@Nullable String name, @DefaultValue List<String> keySha256, @DefaultValue Set<Role> roles,
 			@DefaultValue Map<String, List<String>> scopes, @Nullable Duration defaultLeaseTtl,
-			@DefaultValue Map<String, Limits> limits, @DefaultValue("scope") SessionsVisible sessionsVisible) {
+			@DefaultValue Map<String, Limits> limits, @DefaultValue("scope") SessionsVisible sessionsVisible,
+			@DefaultValue Events events) {
 
 		/** This client, also allowed these scopes at that provider. */
 		Client withScopes(String provider, List<String> more) {
@@ -138,7 +164,7 @@ record ClientProperties(@DefaultValue List<Client> clients) implements SmartVali
 			merged.addAll(more);
 			scopes.put(provider, merged);
 			return new Client(this.name, this.keySha256, this.roles, scopes, this.defaultLeaseTtl, this.limits,
-					this.sessionsVisible);
+					this.sessionsVisible, this.events);
 		}
 
 		/** The caps this client has at each provider where it has one. */
@@ -189,6 +215,52 @@ record ClientProperties(@DefaultValue List<Client> clients) implements SmartVali
 						"must be " + Leases.MIN_TTL.toSeconds() + "s to " + Leases.MAX_TTL.toHours() + "h");
 			}
 			this.limits.forEach((provider, limits) -> limits.validate(prefix + ".limits." + provider, errors));
+			this.events.validate(prefix + ".events", errors);
+		}
+
+	}
+
+	/**
+	 * Where a client's events go ({@code gateway.clients[i].events}): its URL, and the
+	 * secret deliveries are signed with. Both or neither.
+	 *
+	 * @param url an http or https URL whose host {@code gateway.events.allowed-hosts}
+	 * lists
+	 * @param secret {@code whsec_} and the base64 of 24 to 64 random bytes (Standard
+	 * Webhooks), from the environment
+	 */
+	record Events(java.net.@Nullable URI url, @Nullable String secret) {
+
+		void validate(String prefix, Errors errors) {
+			if (this.url != null) {
+				String problem = EventTarget.urlProblem(this.url);
+				if (problem != null) {
+					errors.rejectValue(prefix + ".url", "not-http", problem);
+				}
+			}
+			if (this.secret != null) {
+				String problem = EventTarget.secretProblem(this.secret);
+				if (problem != null) {
+					errors.rejectValue(prefix + ".secret", "not-a-secret", problem);
+				}
+			}
+			if (this.url != null && this.secret == null) {
+				errors.rejectValue(prefix + ".secret", "missing",
+						"is missing: every event is signed, so an event URL needs its secret");
+			}
+			if (this.url == null && this.secret != null) {
+				errors.rejectValue(prefix + ".url", "missing", "is missing: a secret was given for events, but no URL");
+			}
+		}
+
+		/** Where the events go, or null when the client has no event URL. */
+		@Nullable EventTarget target() {
+			return (this.url != null && this.secret != null) ? new EventTarget(this.url, this.secret) : null;
+		}
+
+		@Override
+		public String toString() {
+			return "Events[url=" + ((this.url != null) ? this.url.getHost() : null) + ", secret=(not shown)]";
 		}
 
 	}

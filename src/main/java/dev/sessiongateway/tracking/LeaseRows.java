@@ -35,8 +35,11 @@ class LeaseRows {
 
 	private final JdbcTemplate jdbc;
 
-	LeaseRows(Ledger ledger) {
+	private final CallerEvents events;
+
+	LeaseRows(Ledger ledger, CallerEvents events) {
 		this.jdbc = ledger.jdbc();
+		this.events = events;
 	}
 
 	/** Grants a new ACTIVE lease. */
@@ -82,8 +85,12 @@ class LeaseRows {
 	 * @return whether it was live
 	 */
 	boolean end(String id, String client, LeaseState state, Instant now) {
-		return this.jdbc.update("update lease set state = ?, version = version + 1 where id = ? and client = ? "
-				+ "and state = 'ACTIVE' and expires_at > ?", state.name(), id, client, at(now)) == 1;
+		boolean ended = this.jdbc.update("update lease set state = ?, version = version + 1 where id = ? and "
+				+ "client = ? and state = 'ACTIVE' and expires_at > ?", state.name(), id, client, at(now)) == 1;
+		if (ended) {
+			find(id).ifPresent((lease) -> this.events.leaseEnded(lease, now));
+		}
+		return ended;
 	}
 
 	/**
@@ -91,14 +98,16 @@ class LeaseRows {
 	 * @return their ids
 	 */
 	List<String> expireDue(Instant now, int batch) {
-		List<String> ids = this.jdbc.queryForList(
-				"select id from lease where state = 'ACTIVE' and expires_at <= ? "
-						+ "order by expires_at fetch first ? rows only for update skip locked",
-				String.class, at(now), batch);
-		for (String id : ids) {
-			this.jdbc.update("update lease set state = 'EXPIRING', version = version + 1 where id = ?", id);
+		List<Lease> due = this.jdbc.query(
+				"select " + COLUMNS + " from lease where state = 'ACTIVE' and "
+						+ "expires_at <= ? order by expires_at fetch first ? rows only for update skip locked",
+				LeaseRows::lease, at(now), batch);
+		for (Lease lease : due) {
+			this.jdbc.update("update lease set state = 'EXPIRING', version = version + 1 where id = ?", lease.id());
+			this.events.leaseEnded(new Lease(lease.id(), lease.client(), lease.ttl(), lease.grantedAt(),
+					lease.expiresAt(), LeaseState.EXPIRING, null, lease.ownSession()), now);
 		}
-		return ids;
+		return due.stream().map(Lease::id).toList();
 	}
 
 	/** Claims one lease whose sessions are being ended (EXPIRING or REVOKING), if any. */

@@ -22,6 +22,9 @@ final class Session {
 
 	static final int MAX_ERROR_LENGTH = 1000;
 
+	/** The history detail of an end flagged for a human. */
+	static final String FLAGGED = "end past its deadline: flagged";
+
 	private @Nullable Long id;
 
 	private String provider;
@@ -621,7 +624,7 @@ final class Session {
 		this.lastError = truncate("end overdue, needs a human: " + error);
 		this.updatedAt = now;
 		return new SessionTransition(this, SessionStatus.ENDING, SessionStatus.ENDING, now, "gateway", this.endReason,
-				"end past its deadline: flagged");
+				FLAGGED);
 	}
 
 	/**

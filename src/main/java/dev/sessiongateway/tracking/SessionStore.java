@@ -72,13 +72,17 @@ class SessionStore {
 
 	private final SessionActivity activity;
 
-	SessionStore(SessionRows rows, Ledger ledger, LeaseRows leases, SessionUsage usage, SessionActivity activity) {
+	private final CallerEvents events;
+
+	SessionStore(SessionRows rows, Ledger ledger, LeaseRows leases, SessionUsage usage, SessionActivity activity,
+			CallerEvents events) {
 		this.rows = rows;
 		this.ledger = ledger;
 		this.jdbc = ledger.jdbc();
 		this.leases = leases;
 		this.usage = usage;
 		this.activity = activity;
+		this.events = events;
 	}
 
 	/** A change to one row: reads it, may move it, and writes its history entries. */
@@ -435,6 +439,7 @@ class SessionStore {
 		}
 		this.rows.insertHistory(written);
 		this.activity.moved(session, wasHeld);
+		this.events.changed(session, written);
 		return result;
 	}
 

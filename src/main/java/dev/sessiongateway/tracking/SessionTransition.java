@@ -37,4 +37,9 @@ final class SessionTransition {
 		return this.entry;
 	}
 
+	/** Whether this entry flags an end past its deadline for a human. */
+	boolean flagged() {
+		return this.entry.to() == SessionStatus.ENDING && Session.FLAGGED.equals(this.entry.detail());
+	}
+
 }

@@ -17,7 +17,7 @@ class ClientBudgetSharesTests {
 	private static ClientProperties.Client client(String name, Set<Role> roles, Map<String, List<String>> scopes,
 			Map<String, ClientProperties.Limits> limits) {
 		return new ClientProperties.Client(name, List.of("0".repeat(64)), roles, scopes, null, limits,
-				ClientProperties.SessionsVisible.SCOPE);
+				ClientProperties.SessionsVisible.SCOPE, new ClientProperties.Events(null, null));
 	}
 
 	@Test

@@ -19,7 +19,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 @Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionRows.class, SessionQueries.class,
 		SessionMeters.class, Leases.class, LeaseRows.class, SessionUsage.class, SessionUpkeep.class,
-		ConfiguredProviders.class, SessionActivity.class, UsageQueries.class, TrackerTestConfiguration.class })
+		ConfiguredProviders.class, SessionActivity.class, UsageQueries.class, CallerEvents.class, EventOutbox.class,
+		TrackerTestConfiguration.class })
 abstract class LedgerTestSupport {
 
 	@Autowired
@@ -61,8 +62,13 @@ abstract class LedgerTestSupport {
 	@Autowired
 	TestClock clock;
 
+	@Autowired
+	TestSubscribers subscribers;
+
 	@BeforeEach
 	void empty() {
+		this.jdbc.update("delete from event_outbox");
+		this.subscribers.clear();
 		this.jdbc.update("delete from session_transition");
 		this.jdbc.update("delete from tracked_session");
 		this.provider.reset();

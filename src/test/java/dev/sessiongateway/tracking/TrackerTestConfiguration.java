@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -67,6 +68,17 @@ class TrackerTestConfiguration {
 		try (java.sql.Connection connection = dataSource.getConnection()) {
 			return new Ledger(dataSource, transactions, connection.getMetaData().getURL().startsWith("jdbc:h2:"));
 		}
+	}
+
+	@Bean
+	TestSubscribers eventSubscribers() {
+		return new TestSubscribers();
+	}
+
+	/** As Boot makes it for the gateway: events are written with it. */
+	@Bean
+	JsonMapper jsonMapper() {
+		return JsonMapper.builder().build();
 	}
 
 	@Bean
