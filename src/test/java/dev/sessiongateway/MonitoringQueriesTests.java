@@ -189,6 +189,16 @@ class MonitoringQueriesTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void theOperationsPageShowsEachAlertRuleAsTheRulesFileHasIt() throws IOException {
+		String operations = Files.readString(Path.of("docs", "operations.md"));
+		Map<String, String> rules = ruleQueries();
+
+		assertThat(rules).isNotEmpty();
+		rules.forEach((rule, expression) -> assertThat(operations).as(rule)
+			.contains("| `" + rule.substring(rule.indexOf('/') + 1) + "` | `" + expression + "` |"));
+	}
+
+	@Test
 	void theDashboardAndTheAlertRulesQueryOnlyMetricsTheGatewayExposes() throws Exception {
 		// Traffic that makes the gateway's meters with labels appear; its outcomes do not
 		// matter here (a create slower than the test's read timeout is 504, and counted
