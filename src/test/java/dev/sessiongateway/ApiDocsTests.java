@@ -385,4 +385,23 @@ class ApiDocsTests extends GatewayTestSupport {
 		assertThat(read("/swagger-ui.html", null).statusCode()).isIn(200, 302);
 	}
 
+	@Test
+	void swaggerUiHasAPolicyOfItsOwnAndIsServedNowhereElse() {
+		for (String path : List.of("/swagger-ui.html", "/swagger-ui/index.html", "/swagger-ui/swagger-ui-bundle.js")) {
+			HttpResponse<String> answer = read(path, null);
+			assertThat(answer.headers().firstValue("Content-Security-Policy")).as(path)
+				.hasValueSatisfying((policy) -> assertThat(policy).contains("default-src 'none'")
+					.contains("script-src 'self';")
+					.contains("connect-src 'self';")
+					.contains("form-action 'none'")
+					.contains("frame-ancestors 'none'"));
+			assertThat(answer.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+		}
+		assertThat(read("/v3/api-docs", null).headers().firstValue("Content-Security-Policy")).isEmpty();
+		HttpResponse<String> webJar = read("/webjars/swagger-ui/index.html", OPS_KEY);
+		assertThat(webJar.statusCode()).isEqualTo(403);
+		assertThat(webJar.body()).contains("\"code\":\"FORBIDDEN\"").doesNotContain("<html");
+		assertThat(read("/webjars/swagger-ui/index.html", null).statusCode()).isEqualTo(401);
+	}
+
 }

@@ -1,6 +1,7 @@
 package dev.sessiongateway.security;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -15,9 +16,12 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.Header;
+import org.springframework.security.web.header.HeaderWriter;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import dev.sessiongateway.web.FieldProblem;
 import dev.sessiongateway.web.ProblemCode;
@@ -42,6 +46,20 @@ class SecurityConfiguration {
 			+ "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 	/**
+	 * Swagger UI shares the console's origin, so a flaw in its scripts must not run code
+	 * from elsewhere or send what it reads elsewhere: it may load only its own scripts
+	 * and styles, images from the gateway or inline ({@code data:}, its icons), talk only
+	 * to the gateway (the API description and <em>Try it out</em>), submit no form, and
+	 * be framed by no one. The one inline style it writes, the colours of its logo
+	 * ({@code .logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}}), is
+	 * allowed by its SHA-256; a Swagger UI that writes another breaks
+	 * {@code SwaggerUiBrowserTests}.
+	 */
+	static final String SWAGGER_UI_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' '"
+			+ "sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; img-src 'self' data:; "
+			+ "connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+	/**
 	 * The providers' older names for a client's scopes, read into each client as it is
 	 * bound. Static and made from its arguments alone: the start-up check reads the
 	 * clients before any other bean is made.
@@ -63,10 +81,8 @@ class SecurityConfiguration {
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.addFilterBefore(new ApiKeyAuthenticationFilter(keys), AuthorizationFilter.class)
 			.addFilterAfter(new ConsoleSessionFilter(consoleSessions), ApiKeyAuthenticationFilter.class)
-			.headers((headers) -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
-					PathPatternRequestMatcher.withDefaults().matcher("/ops/**"),
-					new StaticHeadersWriter(List.of(new Header("Content-Security-Policy", CONSOLE_POLICY),
-							new Header("Referrer-Policy", "no-referrer"))))))
+			.headers((headers) -> headers.addHeaderWriter(policy(CONSOLE_POLICY, "/ops/**"))
+				.addHeaderWriter(policy(SWAGGER_UI_POLICY, "/swagger-ui.html", "/swagger-ui/**")))
 			.authorizeHttpRequests(
 					(requests) -> requests.requestMatchers("/actuator/health/liveness", "/actuator/health/readiness")
 						.permitAll()
@@ -74,6 +90,11 @@ class SecurityConfiguration {
 						.permitAll()
 						.requestMatchers("/webhooks/**", "/error")
 						.permitAll()
+						// Swagger UI is served at /swagger-ui/ under its policy, and only
+						// there: the copy in its web jar would be outside the policy and
+						// outside springdoc.swagger-ui.enabled
+						.requestMatchers("/webjars/**")
+						.denyAll()
 						// the console's page and assets, and its sign-in; its data needs
 						// ops
 						.requestMatchers(HttpMethod.GET, "/ops", "/ops/", "/ops/index.html", "/ops/assets/**")
@@ -93,6 +114,17 @@ class SecurityConfiguration {
 				.accessDeniedHandler((request, response, ex) -> Problems.write(request, response, ProblemCode.FORBIDDEN,
 						"This client may not use this route.")))
 			.build();
+	}
+
+	/**
+	 * Writes this Content-Security-Policy, and no referrer, on the answers to these
+	 * paths.
+	 */
+	private static HeaderWriter policy(String policy, String... paths) {
+		PathPatternRequestMatcher.Builder matchers = PathPatternRequestMatcher.withDefaults();
+		RequestMatcher matcher = new OrRequestMatcher(Stream.of(paths).<RequestMatcher>map(matchers::matcher).toList());
+		return new DelegatingRequestMatcherHeaderWriter(matcher, new StaticHeadersWriter(
+				List.of(new Header("Content-Security-Policy", policy), new Header("Referrer-Policy", "no-referrer"))));
 	}
 
 	/**
