@@ -19,7 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 @Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionRows.class, SessionQueries.class,
 		SessionMeters.class, Leases.class, LeaseRows.class, SessionUsage.class, SessionUpkeep.class,
-		ConfiguredProviders.class, TrackerTestConfiguration.class })
+		ConfiguredProviders.class, IdempotencyRows.class, IdempotencyKeys.class, TrackerTestConfiguration.class })
 abstract class LedgerTestSupport {
 
 	@Autowired
@@ -59,6 +59,9 @@ abstract class LedgerTestSupport {
 	SessionUpkeep upkeep;
 
 	@Autowired
+	IdempotencyKeys keys;
+
+	@Autowired
 	TestClock clock;
 
 	@BeforeEach
@@ -70,6 +73,7 @@ abstract class LedgerTestSupport {
 		this.clock.reset();
 		this.jdbc.update("delete from lease");
 		this.jdbc.update("delete from client_usage");
+		this.jdbc.update("delete from idempotency_key");
 		this.limits.clear();
 	}
 
