@@ -253,6 +253,41 @@ class ApiDocsTests extends GatewayTestSupport {
 	}
 
 	@Test
+	void everyCreateTakesAnIdempotencyKeyAndDescribesItsAnswers() {
+		JsonNode document = document();
+		Map<String, JsonNode> creates = new java.util.TreeMap<>();
+		operations(document).forEach((route, operation) -> {
+			if (operation.path("operationId").asString().matches("(pathors|konpro)Create(Legacy)?")) {
+				creates.put(route, operation);
+			}
+		});
+
+		assertThat(creates).hasSize(3);
+		creates.forEach((route, operation) -> {
+			JsonNode key = null;
+			for (JsonNode parameter : operation.path("parameters")) {
+				if (parameter.path("name").asString().equals("Idempotency-Key")) {
+					key = parameter;
+				}
+			}
+			assertThat(key).as(route + " Idempotency-Key").isNotNull();
+			assertThat(key.path("in").asString()).isEqualTo("header");
+			assertThat(key.path("required").asBoolean()).isFalse();
+			assertThat(operation.path("responses").path("200").path("headers").has("Idempotent-Replayed")).as(route)
+				.isTrue();
+			assertThat(operation.path("responses").path("400").path("description").asString()).as(route)
+				.contains("`IDEMPOTENCY_KEY_REQUIRED`", "`IDEMPOTENCY_KEYS_DISABLED`", "`VALIDATION_FAILED`");
+			JsonNode inFlight = operation.path("responses").path("409");
+			assertThat(inFlight.path("description").asString()).as(route).contains("`IDEMPOTENCY_KEY_IN_FLIGHT`");
+			assertThat(inFlight.path("headers").propertyNames()).as(route).contains("Retry-After");
+			assertThat(operation.path("responses").path("422").path("description").asString()).as(route)
+				.contains("`IDEMPOTENCY_KEY_REUSED`", "`IDEMPOTENCY_KEY_ANSWER_LOST`");
+		});
+		assertThat(document.path("info").path("description").asString()).contains("Idempotency-Key", "**24h**",
+				"gateway.idempotency.window");
+	}
+
+	@Test
 	void everyRequestBodyIsASchemaWithAnExample() {
 		JsonNode document = document();
 		Map<String, JsonNode> withBodies = new java.util.TreeMap<>();

@@ -92,8 +92,13 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 		String sessions = "{\"session_id\":\"doc-1\"}";
 		routes.put("pathorsCreate", new Route(pathors, "{\"sessionId\":\"doc-1\",\"pathwayId\":\"pw\"}",
 				(path) -> call("POST", path, SERVICE_KEY, sessions), (path) -> call("POST", path, SERVICE_KEY, "{}"),
-				LIMITED_KEY, Map.of("404 application/problem+json", (path) -> send(
-						call("POST", path, SERVICE_KEY, sessions).header("Gateway-Lease", UNKNOWN_LEASE)))));
+				LIMITED_KEY,
+				Map.of("404 application/problem+json",
+						(path) -> send(
+								call("POST", path, SERVICE_KEY, sessions).header("Gateway-Lease", UNKNOWN_LEASE)),
+						"422 application/problem+json",
+						(path) -> keyReused(pathors, "{\"sessionId\":\"doc-1\",\"pathwayId\":\"pw\"}",
+								call("POST", path, SERVICE_KEY, sessions), "{\"session_id\":\"doc-2\"}"))));
 		routes.put("pathorsEnd",
 				new Route(pathors, "{\"success\":true}", (path) -> call("DELETE", path, SERVICE_KEY, sessions),
 						(path) -> call("DELETE", path, SERVICE_KEY, "{\"session_id\":7}"), LIMITED_KEY,
@@ -115,7 +120,11 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 						(path) -> call("POST", path, SERVICE_KEY, "{}"), LIMITED_KEY,
 						Map.of("404 application/problem+json",
 								(path) -> send(call("POST", path, SERVICE_KEY, "{\"agentic_avatar_id\":\"avatar-1\"}")
-									.header("Gateway-Lease", UNKNOWN_LEASE)))));
+									.header("Gateway-Lease", UNKNOWN_LEASE)),
+								"409 application/problem+json", this::keyInFlight, "422 application/problem+json",
+								(path) -> keyReused(konpro, "{\"data\":{\"session_id\":\"ws-1\"}}",
+										call("POST", path, SERVICE_KEY, "{\"agentic_avatar_id\":\"avatar-1\"}"),
+										"{\"agentic_avatar_id\":\"avatar-2\"}"))));
 		routes.put("konproRead",
 				new Route(konpro, "{\"session_id\":\"doc-1\",\"status\":\"active\"}",
 						(path) -> call("GET", path, SERVICE_KEY, null),
@@ -183,6 +192,27 @@ class DocumentedAnswersTests extends GatewayTestSupport {
 			seedActive(provider, provider.equals("pathors") ? "proj-a" : "test-account", "doc-1", "orders-service");
 			return send(call.apply(path));
 		});
+	}
+
+	/**
+	 * A Konpro create under an idempotency key whose first request is still in flight
+	 * (its answer not yet stored).
+	 */
+	private HttpResponse<String> keyInFlight(String path) {
+		answer(konpro, 201, "{\"data\":{\"session_id\":\"ws-1\"}}");
+		Call create = call("POST", path, SERVICE_KEY, "{\"agentic_avatar_id\":\"avatar-1\"}").header("Idempotency-Key",
+				"\"doc-key\"");
+		assertThat(send(create).statusCode()).isEqualTo(201);
+		this.jdbc.update("update idempotency_key set answer = null, answered_at = null");
+		return send(create);
+	}
+
+	/** A create under an idempotency key the client used for another body before. */
+	private HttpResponse<String> keyReused(WireMockServer provider, String reply, Call create, String otherBody) {
+		answer(provider, 201, reply);
+		Call keyed = create.header("Idempotency-Key", "\"doc-key\"");
+		assertThat(send(keyed).statusCode()).isEqualTo(201);
+		return send(keyed.body(otherBody));
 	}
 
 	/**

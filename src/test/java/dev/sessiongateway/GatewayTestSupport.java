@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -65,12 +66,15 @@ public abstract class GatewayTestSupport {
 
 	public static final String WEBHOOK_SECRET = "TEST_WEBHOOK_SECRET_MARKER_91c2";
 
+	/** The secret the answers kept with idempotency keys are encrypted with. */
+	public static final String IDEMPOTENCY_SECRET = "TEST_IDEMPOTENCY_SECRET_MARKER_4b7e_not_real";
+
 	/**
 	 * Every credential in the test configuration: none may ever appear in an answer or a
 	 * row.
 	 */
 	public static final List<String> SECRETS = List.of(SERVICE_KEY, LIMITED_KEY, OPS_KEY, OWN_KEY, CAPPED_KEY,
-			PATHORS_KEY, PROJECT_KEY, KONPRO_KEY, WEBHOOK_SECRET);
+			PATHORS_KEY, PROJECT_KEY, KONPRO_KEY, WEBHOOK_SECRET, IDEMPOTENCY_SECRET);
 
 	protected static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -130,6 +134,7 @@ public abstract class GatewayTestSupport {
 		this.jdbc.update("delete from tracked_session");
 		this.jdbc.update("delete from lease");
 		this.jdbc.update("delete from client_usage");
+		this.jdbc.update("delete from idempotency_key");
 	}
 
 	protected HttpResponse<String> send(String method, String path, String key, String body) {
@@ -199,6 +204,10 @@ public abstract class GatewayTestSupport {
 		assertNoSecretIn("tracked_session rows", this.jdbc.queryForList("select * from tracked_session").toString());
 		assertNoSecretIn("session_transition rows",
 				this.jdbc.queryForList("select * from session_transition").toString());
+		for (byte[] answer : this.jdbc.queryForList("select answer from idempotency_key where answer is not null",
+				byte[].class)) {
+			assertNoSecretIn("idempotency_key answers", new String(answer, StandardCharsets.ISO_8859_1));
+		}
 	}
 
 	protected HttpResponse<String> read(String path, String key) {

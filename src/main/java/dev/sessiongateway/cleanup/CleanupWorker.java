@@ -37,6 +37,9 @@ class CleanupWorker implements SmartLifecycle {
 	/** The most batches of leases' sessions one round of the loop moves to their end. */
 	static final int LEASE_ROUNDS = 20;
 
+	/** The most batches of expired idempotency keys one round of the loop deletes. */
+	static final int KEY_ROUNDS = 20;
+
 	private final SessionUpkeep upkeep;
 
 	private final TrackingProperties properties;
@@ -76,12 +79,28 @@ class CleanupWorker implements SmartLifecycle {
 		this.jobs.add(new Job("ends of leases' sessions", worker.pollInterval(),
 				() -> upkeep.endLeaseSessions(worker.scanBatch(), LEASE_ROUNDS)));
 		this.jobs.add(new Job("recount of capped clients' sessions", worker.scanInterval(), upkeep::recountUsage));
+		// a key's stored answer is deleted within one scan of the end of its window
+		this.jobs.add(new Job("expiry of idempotency keys", worker.scanInterval(),
+				() -> purgeKeys(upkeep, worker.purgeBatch())));
 		this.jobs.add(new Job("retention", worker.purgeInterval(),
 				() -> upkeep.purge(properties.retention(), worker.purgeBatch())));
 		if (properties.reconcile().enabled()) {
 			this.jobs.add(new Job("reconciliation", properties.reconcile().interval(),
 					() -> upkeep.reconcile(properties.reconcile().every(), properties.reconcile().batch())));
 		}
+	}
+
+	/** Deletes expired idempotency keys a batch at a time, up to {@link #KEY_ROUNDS}. */
+	private static int purgeKeys(SessionUpkeep upkeep, int batch) {
+		int purged = 0;
+		for (int round = 0; round < KEY_ROUNDS; round++) {
+			int deleted = upkeep.purgeIdempotencyKeys(batch);
+			purged += deleted;
+			if (deleted < batch) {
+				break;
+			}
+		}
+		return purged;
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
@@ -22,10 +23,12 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.sessiongateway.idempotency.IdempotentCreates;
 import dev.sessiongateway.relay.ProviderAnswers;
 import dev.sessiongateway.security.GatewayClient;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.OpenIntent;
+import dev.sessiongateway.tracking.OpenTerms;
 import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionTracker;
 import dev.sessiongateway.web.ApiDocs;
@@ -49,46 +52,58 @@ class KonproSessionController {
 
 	private final String account;
 
-	KonproSessionController(KonproSessions konpro, SessionTracker tracker, KonproProperties properties) {
+	private final IdempotentCreates idempotency;
+
+	KonproSessionController(KonproSessions konpro, SessionTracker tracker, KonproProperties properties,
+			IdempotentCreates idempotency) {
 		this.konpro = konpro;
 		this.tracker = tracker;
 		this.account = properties.account();
+		this.idempotency = idempotency;
 	}
 
 	@Operation(operationId = "konproCreate", summary = "Open a widget session",
 			description = "Forwards the body unchanged to Konpro and returns its reply byte for byte with "
 					+ "Cache-Control: no-store, once the session is recorded ACTIVE with its expiry. A create whose "
-					+ "outcome is unknown is recorded FAILED and counted.")
+					+ "outcome is unknown is recorded FAILED and counted: send an Idempotency-Key, so that a retry "
+					+ "gets that answer again instead of opening a second session.")
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = KonproApiDocs.CreateRequest.class),
 					examples = @ExampleObject(name = "create", summary = "A session with variables",
 							value = KonproApiDocs.CREATE_EXAMPLE)))
-	@ApiResponse(responseCode = "200", description = "Konpro created the session; it is tracked ACTIVE.",
-			headers = @Header(name = ProviderAnswers.LEASE_HEADER,
+	@ApiResponse(responseCode = "200", description = "Konpro created the session; it is tracked ACTIVE.", headers = {
+			@Header(name = ProviderAnswers.LEASE_HEADER,
 					description = "the lease the session is attached to, when it has one: the one named, or the "
 							+ "session's own lease (gateway.clients[i].default-lease-ttl)",
 					schema = @Schema(type = "string")),
+			@Header(name = IdempotentCreates.REPLAYED, description = IdempotentCreates.REPLAYED_DESCRIPTION,
+					schema = @Schema(type = "boolean")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = KonproApiDocs.Created.class),
 					examples = @ExampleObject(name = "created", summary = "Confirmed",
 							value = KonproApiDocs.CREATED_EXAMPLE)))
-	@ProblemResponses(
-			value = { ProblemCode.NOT_FOUND, ProblemCode.SESSION_LIMIT_REACHED, ProblemCode.PAYLOAD_TOO_LARGE,
-					ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.UPSTREAM_RATE_LIMITED,
-					ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, ProblemCode.UPSTREAM_UNAVAILABLE,
-					ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.UPSTREAM_TIMEOUT },
-			passedThrough = { 400, 404, 422 })
+	@ProblemResponses(value = { ProblemCode.IDEMPOTENCY_KEY_REQUIRED, ProblemCode.IDEMPOTENCY_KEYS_DISABLED,
+			ProblemCode.NOT_FOUND, ProblemCode.IDEMPOTENCY_KEY_IN_FLIGHT, ProblemCode.IDEMPOTENCY_KEY_REUSED,
+			ProblemCode.IDEMPOTENCY_KEY_ANSWER_LOST, ProblemCode.SESSION_LIMIT_REACHED, ProblemCode.PAYLOAD_TOO_LARGE,
+			ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.UPSTREAM_RATE_LIMITED,
+			ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN,
+			ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404, 422 })
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> open(@RequestBody byte[] body,
 			@Parameter(description = "a lease of this client's to attach the session to (POST /leases)") @RequestHeader(
 					name = ProviderAnswers.LEASE_HEADER, required = false) @Nullable String lease,
-			@AuthenticationPrincipal GatewayClient caller) {
+			@Parameter(description = IdempotentCreates.KEY_DESCRIPTION) @RequestHeader(name = IdempotentCreates.HEADER,
+					required = false) @Nullable String idempotencyKey,
+			@AuthenticationPrincipal GatewayClient caller, HttpServletRequest request) {
 		caller.requireScope(KonproSessions.PROVIDER, this.account);
 		var json = JsonRequests.readObject(body);
 		JsonRequests.requiredId(json, "agentic_avatar_id");
-		return ProviderAnswers.relay(this.tracker.open(this.konpro, new OpenIntent(this.account, null, body),
-				caller.name(), caller.openTerms(ProviderAnswers.lease(lease))));
+		OpenIntent intent = new OpenIntent(this.account, null, body);
+		OpenTerms terms = caller.openTerms(ProviderAnswers.lease(lease));
+		return this.idempotency.create(request, idempotencyKey, caller.name(), KonproSessions.PROVIDER,
+				(claim) -> ProviderAnswers
+					.relay(this.tracker.open(this.konpro, intent, caller.name(), terms.withIdempotency(claim))));
 	}
 
 	/**

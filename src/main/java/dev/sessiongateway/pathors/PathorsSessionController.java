@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
@@ -22,10 +23,12 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.sessiongateway.idempotency.IdempotentCreates;
 import dev.sessiongateway.relay.ProviderAnswers;
 import dev.sessiongateway.security.GatewayClient;
 import dev.sessiongateway.tracking.EndReason;
 import dev.sessiongateway.tracking.OpenIntent;
+import dev.sessiongateway.tracking.OpenTerms;
 import dev.sessiongateway.tracking.SessionKey;
 import dev.sessiongateway.tracking.SessionTracker;
 import dev.sessiongateway.web.ApiDocs;
@@ -52,51 +55,67 @@ class PathorsSessionController {
 
 	private final SessionTracker tracker;
 
-	PathorsSessionController(PathorsSessions pathors, SessionTracker tracker) {
+	private final IdempotentCreates idempotency;
+
+	PathorsSessionController(PathorsSessions pathors, SessionTracker tracker, IdempotentCreates idempotency) {
 		this.pathors = pathors;
 		this.tracker = tracker;
+		this.idempotency = idempotency;
 	}
 
 	@Operation(operationId = "pathorsCreate", summary = "Open a session",
 			description = "Records the intent, forwards the body unchanged to Pathors and answers once the "
 					+ "outcome is recorded: a confirmed session is ACTIVE. A create whose outcome is unknown is "
-					+ "ended at Pathors by the gateway (504, 5xx).")
+					+ "ended at Pathors by the gateway (504, 5xx). With an Idempotency-Key, a retry gets the first "
+					+ "answer again instead of creating a second time.")
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.CreateRequest.class),
 					examples = @ExampleObject(name = "create", summary = "A session with variables",
 							value = PathorsApiDocs.CREATE_EXAMPLE)))
-	@ApiResponse(responseCode = "200", description = "Pathors confirmed the session; it is tracked ACTIVE.",
-			headers = @Header(name = ProviderAnswers.LEASE_HEADER,
+	@ApiResponse(responseCode = "200", description = "Pathors confirmed the session; it is tracked ACTIVE.", headers = {
+			@Header(name = ProviderAnswers.LEASE_HEADER,
 					description = "the lease the session is attached to, when it has one: the one named, or the "
 							+ "session's own lease (gateway.clients[i].default-lease-ttl)",
 					schema = @Schema(type = "string")),
+			@Header(name = IdempotentCreates.REPLAYED, description = IdempotentCreates.REPLAYED_DESCRIPTION,
+					schema = @Schema(type = "boolean")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.Created.class),
 					examples = @ExampleObject(name = "created", summary = "Confirmed",
 							value = PathorsApiDocs.CREATED_EXAMPLE)))
-	@ApiResponse(responseCode = "201", description = "The same, when Pathors answers 201.",
-			headers = @Header(name = ProviderAnswers.LEASE_HEADER,
+	@ApiResponse(responseCode = "201", description = "The same, when Pathors answers 201.", headers = {
+			@Header(name = ProviderAnswers.LEASE_HEADER,
 					description = "the lease the session is attached to, when it has one: the one named, or the "
 							+ "session's own lease (gateway.clients[i].default-lease-ttl)",
 					schema = @Schema(type = "string")),
+			@Header(name = IdempotentCreates.REPLAYED, description = IdempotentCreates.REPLAYED_DESCRIPTION,
+					schema = @Schema(type = "boolean")) },
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PathorsApiDocs.Created.class)))
-	@ProblemResponses(value = { ProblemCode.NOT_FOUND, ProblemCode.SESSION_ALREADY_ACTIVE,
-			ProblemCode.SESSION_LIMIT_REACHED, ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE,
-			ProblemCode.UPSTREAM_RATE_LIMITED, ProblemCode.UPSTREAM_REJECTED_CREDENTIALS,
-			ProblemCode.UPSTREAM_UNAVAILABLE, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
-			ProblemCode.UPSTREAM_TIMEOUT }, passedThrough = { 400, 404, 409, 422 })
+	@ProblemResponses(
+			value = { ProblemCode.IDEMPOTENCY_KEY_REQUIRED, ProblemCode.IDEMPOTENCY_KEYS_DISABLED,
+					ProblemCode.NOT_FOUND, ProblemCode.SESSION_ALREADY_ACTIVE, ProblemCode.IDEMPOTENCY_KEY_IN_FLIGHT,
+					ProblemCode.IDEMPOTENCY_KEY_REUSED, ProblemCode.IDEMPOTENCY_KEY_ANSWER_LOST,
+					ProblemCode.SESSION_LIMIT_REACHED, ProblemCode.PAYLOAD_TOO_LARGE,
+					ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.UPSTREAM_RATE_LIMITED,
+					ProblemCode.UPSTREAM_REJECTED_CREDENTIALS, ProblemCode.UPSTREAM_UNAVAILABLE,
+					ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE, ProblemCode.UPSTREAM_TIMEOUT },
+			passedThrough = { 400, 404, 409, 422 })
 	@PostMapping(path = { V1, LEGACY }, consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> open(@PathVariable String projectId, @RequestBody byte[] body,
 			@Parameter(description = "a lease of this client's to attach the session to (POST /leases)") @RequestHeader(
 					name = ProviderAnswers.LEASE_HEADER, required = false) @Nullable String lease,
-			@AuthenticationPrincipal GatewayClient caller) {
+			@Parameter(description = IdempotentCreates.KEY_DESCRIPTION) @RequestHeader(name = IdempotentCreates.HEADER,
+					required = false) @Nullable String idempotencyKey,
+			@AuthenticationPrincipal GatewayClient caller, HttpServletRequest request) {
 		allow(caller, projectId);
 		PathorsRequests.Create create = PathorsRequests.create(body);
-		return ProviderAnswers
-			.relay(this.tracker.open(this.pathors, new OpenIntent(projectId, create.sessionId(), create.body()),
-					caller.name(), caller.openTerms(ProviderAnswers.lease(lease))));
+		OpenIntent intent = new OpenIntent(projectId, create.sessionId(), create.body());
+		OpenTerms terms = caller.openTerms(ProviderAnswers.lease(lease));
+		return this.idempotency.create(request, idempotencyKey, caller.name(), PathorsSessions.PROVIDER,
+				(claim) -> ProviderAnswers
+					.relay(this.tracker.open(this.pathors, intent, caller.name(), terms.withIdempotency(claim))));
 	}
 
 	@Operation(operationId = "pathorsEnd", summary = "End a session",

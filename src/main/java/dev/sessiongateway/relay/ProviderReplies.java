@@ -60,7 +60,7 @@ public final class ProviderReplies {
 			response = call.get();
 		}
 		catch (UpstreamException ex) {
-			return ex.mayHaveCreated() ? new ProviderOutcome.Uncertain<>(ex, null)
+			return ex.mayHaveCreated() ? new ProviderOutcome.Uncertain<>(outcomeUnknown(ex), null)
 					: new ProviderOutcome.Failed<>(ex, ex.retryAfter());
 		}
 		if (!response.isSuccess()) {
@@ -70,8 +70,18 @@ public final class ProviderReplies {
 			return new ProviderOutcome.Confirmed<>(response, confirm.apply(response));
 		}
 		catch (UpstreamException ex) {
-			return new ProviderOutcome.Uncertain<>(ex, null);
+			return new ProviderOutcome.Uncertain<>(outcomeUnknown(ex), null);
 		}
+	}
+
+	/**
+	 * A create's failure that says what it means to the caller: the provider may have
+	 * opened the session. The answer is kept with an idempotency key, and a retry under
+	 * the key reads the same.
+	 */
+	private static UpstreamException outcomeUnknown(UpstreamException failure) {
+		return new UpstreamException(failure.kind(),
+				failure.getMessage() + " Whether the session was opened is unknown.", failure.retryAfterSeconds());
 	}
 
 	/**

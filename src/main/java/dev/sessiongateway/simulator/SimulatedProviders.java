@@ -30,9 +30,9 @@ import org.springframework.core.env.MapPropertySource;
  * The switch {@code gateway.simulators.enabled}: before any setting is read, points both
  * providers at simulators with their demo keys (the gateway's own, on a free port of
  * 127.0.0.1, or the shared ones at {@code gateway.simulators.url}), and gives the demo's
- * webhook secret and callers unless others are configured. Refuses to start when a
- * provider URL or key is configured as well, naming each, never its value: the switch
- * never runs with anything real. Does nothing when the switch is off.
+ * webhook secret, idempotency secret and callers unless others are configured. Refuses to
+ * start when a provider URL or key is configured as well, naming each, never its value:
+ * the switch never runs with anything real. Does nothing when the switch is off.
  */
 class SimulatedProviders implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -41,6 +41,12 @@ class SimulatedProviders implements ApplicationContextInitializer<ConfigurableAp
 	static final String DEMO_OPS_KEY = "demo-ops-key";
 
 	static final String DEMO_WEBHOOK_SECRET = "demo-webhook-secret";
+
+	/**
+	 * The demo's key for the answers kept with idempotency keys: obviously not a secret,
+	 * as nothing real passes through the simulators; the same on every replica.
+	 */
+	static final String DEMO_IDEMPOTENCY_SECRET = "demo-idempotency-secret-not-a-real-secret";
 
 	private static final Log logger = LogFactory.getLog(SimulatedProviders.class);
 
@@ -136,10 +142,13 @@ class SimulatedProviders implements ApplicationContextInitializer<ConfigurableAp
 		return providers;
 	}
 
-	/** What the switch gives when nothing else does: the demo's secret and callers. */
+	/**
+	 * What the switch gives when nothing else does: the demo's secrets and callers.
+	 */
 	private static Map<String, Object> demo() {
 		Map<String, Object> demo = new LinkedHashMap<>();
 		demo.put("gateway.pathors.webhook-secret", DEMO_WEBHOOK_SECRET);
+		demo.put("gateway.idempotency.secret", DEMO_IDEMPOTENCY_SECRET);
 		demo.put("gateway.clients[0].name", "demo-service");
 		demo.put("gateway.clients[0].key-sha256", sha256(DEMO_SERVICE_KEY));
 		demo.put("gateway.clients[0].roles", "sessions");

@@ -76,6 +76,8 @@ final class SessionMeters {
 
 	private final Family abandonedOpens;
 
+	private final Family keyedOpens;
+
 	private final Family ends;
 
 	private final Family attempts;
@@ -113,6 +115,11 @@ final class SessionMeters {
 		this.abandonedOpens = new Family(registry, "gateway.sessions.open.abandoned",
 				"Opens left unfinished by a stopped gateway, settled by background work", "action", "compensate",
 				"failed");
+		this.keyedOpens = new Family(registry, "gateway.sessions.open.key.held",
+				"Opens whose idempotency key an earlier request of the client holds, so the provider was not called: "
+						+ "answered again (answered), refused while that request is in flight (in_flight) or as "
+						+ "another request (other_request), or with the answer lost (answer_lost)",
+				"use", names(IdempotencyKeyUsedException.Use.values()));
 		this.ends = new Family(registry, "gateway.sessions.ends",
 				"Session ends asked for by callers and ops, by outcome", "outcome", names(End.values()));
 		this.attempts = new Family(registry, "gateway.sessions.end.attempts",
@@ -161,6 +168,11 @@ final class SessionMeters {
 
 	void opened(String provider, Open outcome) {
 		this.opens.increment(provider, outcome.ordinal(), 1);
+	}
+
+	/** An open whose idempotency key an earlier request holds. */
+	void keyHeld(String provider, IdempotencyKeyUsedException.Use use) {
+		this.keyedOpens.increment(provider, use.ordinal(), 1);
 	}
 
 	/** An open whose outcome is unknown: ended at the provider, or FAILED. */

@@ -74,8 +74,10 @@ class SessionStore {
 
 	private final CallerEvents events;
 
+	private final IdempotencyRows keys;
+
 	SessionStore(SessionRows rows, Ledger ledger, LeaseRows leases, SessionUsage usage, SessionActivity activity,
-			CallerEvents events) {
+			CallerEvents events, IdempotencyRows keys) {
 		this.rows = rows;
 		this.ledger = ledger;
 		this.jdbc = ledger.jdbc();
@@ -83,6 +85,7 @@ class SessionStore {
 		this.usage = usage;
 		this.activity = activity;
 		this.events = events;
+		this.keys = keys;
 	}
 
 	/** A change to one row: reads it, may move it, and writes its history entries. */
@@ -93,32 +96,47 @@ class SessionStore {
 
 	}
 
+	/** Inserts an OPENING row as the method below does, under no idempotency key. */
+	Session insertOpening(String provider, String scope, @Nullable String sessionId, String client, Instant now,
+			Duration longestCall, OpenTerms terms) {
+		return insertOpening(provider, scope, sessionId, client, now, longestCall, terms, null);
+	}
+
 	/**
 	 * Inserts an OPENING row, in one transaction with what the open is bound by: the
-	 * client's lease (locked, so that it cannot end before the session is recorded), or a
-	 * lease of its own granted for it, and the client's caps at the provider, counted. A
-	 * finished row that holds the id for a repeated end the gateway stopped during
-	 * (longer ago than {@code longestCall}) lets it go.
+	 * idempotency key it claims (its client's own, which one request of all that send it
+	 * at once, on any replica, records), the client's lease (locked, so that it cannot
+	 * end before the session is recorded), or a lease of its own granted for it, and the
+	 * client's caps at the provider, counted. A finished row that holds the id for a
+	 * repeated end the gateway stopped during (longer ago than {@code longestCall}) lets
+	 * it go.
+	 * @param idempotency the key the open claims, or null
 	 * @return the row as inserted
+	 * @throws IdempotencyKeyUsedException if an earlier request holds the key (checked
+	 * first)
 	 * @throws SessionAlreadyActiveException if a live row holds the same key
 	 * @throws LeaseNotFoundException if the lease named is not the client's live lease
 	 * @throws SessionLimitReachedException over one of the client's caps
 	 */
 	Session insertOpening(String provider, String scope, @Nullable String sessionId, String client, Instant now,
-			Duration longestCall, OpenTerms terms) {
+			Duration longestCall, OpenTerms terms, IdempotencyRows.@Nullable Claim idempotency) {
 		try {
-			return insertOpeningOnce(provider, scope, sessionId, client, now, longestCall, terms);
+			return insertOpeningOnce(provider, scope, sessionId, client, now, longestCall, terms, idempotency);
 		}
 		catch (SessionUsage.RowMissingException ex) {
-			return insertOpeningOnce(provider, scope, sessionId, client, now, longestCall, terms);
+			return insertOpeningOnce(provider, scope, sessionId, client, now, longestCall, terms, idempotency);
 		}
 	}
 
 	private Session insertOpeningOnce(String provider, String scope, @Nullable String sessionId, String client,
-			Instant now, Duration longestCall, OpenTerms terms) {
+			Instant now, Duration longestCall, OpenTerms terms, IdempotencyRows.@Nullable Claim idempotency) {
 		SessionKey key = (sessionId != null) ? new SessionKey(provider, scope, sessionId) : null;
 		this.usage.prepare(client, provider, now);
-		return insert(key, longestCall, now, () -> {
+		Runnable explain = (idempotency != null) ? () -> this.keys.explain(idempotency, now) : null;
+		return insert(key, longestCall, now, explain, () -> {
+			if (idempotency != null) {
+				this.keys.makeWay(idempotency, now);
+			}
 			String lease = terms.lease();
 			if (lease != null) {
 				this.leases.lockLive(lease, client, now).orElseThrow(LeaseNotFoundException::new);
@@ -128,6 +146,10 @@ class SessionStore {
 			}
 			this.usage.admit(client, provider, now);
 			return Session.opening(provider, scope, sessionId, client, lease, now);
+		}, (session) -> {
+			if (idempotency != null) {
+				this.keys.insert(idempotency, session.getId(), now);
+			}
 		});
 	}
 
@@ -138,26 +160,36 @@ class SessionStore {
 	 * @throws SessionAlreadyActiveException if a live row holds the key meanwhile
 	 */
 	long insertUntrackedEnd(SessionKey key, String actor, Instant now, Instant heldUntil) {
-		return insert(key, null, now, () -> {
+		return insert(key, null, now, null, () -> {
 			Session session = Session.untrackedEnd(key.provider(), key.scope(), key.sessionId(), actor, now);
 			session.holdForInlineAttempt(heldUntil);
 			this.usage.moved(actor, key.provider(), 1);
 			return session;
+		}, (session) -> {
 		}).getId();
 	}
 
+	/**
+	 * Inserts a row made by {@code row}, then runs {@code inserted} on it, in one
+	 * transaction. A constraint the insert breaks is explained first by {@code explain}
+	 * (which throws when it can), then by the live row that holds the key.
+	 */
 	private Session insert(@Nullable SessionKey key, @Nullable Duration longestCall, Instant now,
-			Supplier<Session> row) {
+			@Nullable Runnable explain, Supplier<Session> row, Consumer<Session> inserted) {
 		for (int race = 1;; race++) {
 			try {
 				return required(this.ledger.commit(() -> {
 					Session session = row.get();
 					this.rows.insert(session);
 					this.rows.insertHistory(List.of(session.recorded()));
+					inserted.accept(session);
 					return session;
 				}));
 			}
 			catch (DataIntegrityViolationException ex) {
+				if (explain != null) {
+					explainConflict(explain, ex);
+				}
 				Optional<Session> live = (key != null) ? findLive(key) : Optional.empty();
 				if (live.isPresent() && !(longestCall != null && releaseStaleHold(live.get(), longestCall, now))) {
 					Instant settlesAt = live.get().getSettlesAt();
@@ -166,9 +198,10 @@ class SessionStore {
 									? new SessionAlreadyActiveException(key, Duration.between(now, settlesAt))
 									: new SessionAlreadyActiveException(key);
 				}
-				// Either the live row that held the key ended meanwhile (try again), or
-				// the row broke another constraint (which trying again will not fix).
-				if (key == null || race >= MAX_RACES) {
+				// Either the live row or the idempotency key that held the insert off
+				// went meanwhile (try again), or the row broke another constraint
+				// (which trying again will not fix).
+				if ((key == null && explain == null) || race >= MAX_RACES) {
 					throw new TrackingUnavailableException("the new session row could not be recorded", ex);
 				}
 			}
@@ -180,6 +213,16 @@ class SessionStore {
 			catch (DataAccessException | TransactionException ex) {
 				throw new TrackingUnavailableException("the new session row could not be recorded", ex);
 			}
+		}
+	}
+
+	/** Runs {@code explain} on what is committed now, as a read of the ledger. */
+	private void explainConflict(Runnable explain, DataIntegrityViolationException conflict) {
+		try {
+			explain.run();
+		}
+		catch (DataAccessException | TransactionException ex) {
+			throw new TrackingUnavailableException("the new session row could not be recorded", conflict);
 		}
 	}
 
@@ -409,7 +452,12 @@ class SessionStore {
 		}
 	}
 
-	private <T> T inTransaction(String failure, Supplier<T> work) {
+	/**
+	 * Runs work in a transaction of its own (a claim of rows with
+	 * {@code for update skip locked}).
+	 * @throws TrackingUnavailableException if the ledger could not be written
+	 */
+	<T> T inTransaction(String failure, Supplier<T> work) {
 		try {
 			return required(this.ledger.transaction(work));
 		}

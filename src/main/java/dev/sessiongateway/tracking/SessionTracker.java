@@ -38,9 +38,12 @@ public class SessionTracker {
 
 	private final Leases leases;
 
+	private final IdempotencyRows keys;
+
 	SessionTracker(SessionStore store, SessionEnds ends, Clock clock, SessionMeters meters,
-			ConfiguredProviders providers, TrackingProperties properties, Leases leases) {
+			ConfiguredProviders providers, TrackingProperties properties, Leases leases, IdempotencyRows keys) {
 		this.leases = leases;
+		this.keys = keys;
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
@@ -69,18 +72,31 @@ public class SessionTracker {
 
 	/**
 	 * Opens a session as {@link #open(ProviderSessions, OpenIntent, String)} does, bound
-	 * by the terms: attached to the client's lease, or to a lease granted for it, and
-	 * within the client's caps at the provider.
+	 * by the terms: attached to the client's lease, or to a lease granted for it, within
+	 * the client's caps at the provider, and under the idempotency key the caller sent.
+	 * The key is recorded with the intent; a create that certainly had no effect (the
+	 * provider refused it, or never got it) lets it go again, anything after which the
+	 * provider may have acted keeps it for its answer ({@link IdempotencyKeys#answer}).
 	 * @return the provider's reply, and the lease the session is attached to
+	 * @throws IdempotencyKeyUsedException if an earlier request of the client holds the
+	 * key (nothing is recorded, the provider is not called)
 	 * @throws LeaseNotFoundException if the lease named is not the client's live lease
 	 * @throws SessionLimitReachedException over one of the client's caps (the provider is
 	 * not called)
 	 */
 	public <R> Opened<R> open(ProviderSessions<R> provider, OpenIntent intent, String client, OpenTerms terms) {
+		IdempotencyClaim claim = terms.idempotency();
+		IdempotencyRows.Claim key = (claim != null) ? new IdempotencyRows.Claim(client, claim,
+				IdempotencyRows.fingerprint(provider.provider(), intent.scope(), intent.body()),
+				this.properties.openingTimeout()) : null;
 		Session opening;
 		try {
 			opening = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now(),
-					provider.longestCall(), terms);
+					provider.longestCall(), terms, key);
+		}
+		catch (IdempotencyKeyUsedException ex) {
+			this.meters.keyHeld(provider.provider(), ex.use());
+			throw ex;
 		}
 		catch (SessionAlreadyActiveException ex) {
 			this.meters.opened(provider.provider(), SessionMeters.Open.DUPLICATE);
@@ -90,26 +106,27 @@ public class SessionTracker {
 			this.meters.opened(provider.provider(), SessionMeters.Open.LIMITED);
 			throw ex;
 		}
-		return new Opened<>(open(provider, intent, opening), opening.getLeaseId());
+		return new Opened<>(open(provider, intent, opening, claim), opening.getLeaseId());
 	}
 
-	private <R> R open(ProviderSessions<R> provider, OpenIntent intent, Session opening) {
+	private <R> R open(ProviderSessions<R> provider, OpenIntent intent, Session opening,
+			@Nullable IdempotencyClaim claim) {
 		long id = opening.getId();
 		ProviderOutcome<R> outcome = call(() -> provider.open(intent.openedBy(opening.getClient())));
 		switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> {
-				confirmOpen(provider, opening, confirmed.facts());
+				confirmOpen(provider, opening, confirmed.facts(), claim);
 				this.meters.opened(provider.provider(), SessionMeters.Open.CONFIRMED);
 				return confirmed.reply();
 			}
 			case ProviderOutcome.Refused<R> refused -> {
 				this.meters.opened(provider.provider(), SessionMeters.Open.REFUSED);
-				failOpen(id, provider.provider() + " refused the create");
+				failOpen(opening, provider.provider() + " refused the create", claim);
 				return refused.reply();
 			}
 			case ProviderOutcome.Failed<R> failed -> {
 				this.meters.opened(provider.provider(), SessionMeters.Open.FAILED);
-				failOpen(id, ProviderOutcome.describe(failed.failure()));
+				failOpen(opening, ProviderOutcome.describe(failed.failure()), claim);
 				throw failed.failure();
 			}
 			case ProviderOutcome.Uncertain<R> uncertain -> {
@@ -122,7 +139,14 @@ public class SessionTracker {
 		}
 	}
 
-	private <R> void confirmOpen(ProviderSessions<R> provider, Session opening, SessionFacts facts) {
+	/**
+	 * Records a confirmed create. One the gateway cannot record is ended at the provider,
+	 * and its idempotency key let go: no caller was told of it, and a retry under the key
+	 * opens anew (answering the retry with this failure would ask it to try again
+	 * forever).
+	 */
+	private <R> void confirmOpen(ProviderSessions<R> provider, Session opening, SessionFacts facts,
+			@Nullable IdempotencyClaim claim) {
 		long id = opening.getId();
 		boolean endAtOnce;
 		try {
@@ -136,6 +160,9 @@ public class SessionTracker {
 			// it
 			settleUncertainOpen(provider.provider(), id, facts.sessionId(),
 					"the confirmed create could not be recorded", null);
+			if (claim != null) {
+				releaseKey(opening.getClient(), claim);
+			}
 			throw (ex instanceof TrackingUnavailableException unavailable) ? unavailable
 					: new TrackingUnavailableException("the confirmed create could not be recorded", ex);
 		}
@@ -181,15 +208,36 @@ public class SessionTracker {
 		}
 	}
 
-	private void failOpen(long id, String error) {
+	/**
+	 * Records an open that certainly had no effect at the provider, and lets its
+	 * idempotency key go in the same transaction: a retry under the key tries anew.
+	 */
+	private void failOpen(Session opening, String error, @Nullable IdempotencyClaim claim) {
+		long id = opening.getId();
 		try {
 			this.store.change(id, (session, history) -> {
 				history.accept(session.failOpen(error, now()));
+				if (claim != null) {
+					this.keys.release(session.getClient(), claim);
+				}
 				return true;
 			});
 		}
 		catch (RuntimeException ex) {
 			log.error("could not record the failed open of session row {}; recovery will settle it", id, ex);
+		}
+	}
+
+	private void releaseKey(String client, IdempotencyClaim claim) {
+		try {
+			this.store.commit("the idempotency key could not be let go", () -> {
+				this.keys.release(client, claim);
+				return true;
+			});
+		}
+		catch (RuntimeException ex) {
+			log.warn("could not let go of the idempotency key of a create the gateway could not record: {}",
+					ex.getMessage());
 		}
 	}
 

@@ -62,9 +62,12 @@ public class SessionUpkeep {
 
 	private final ClientLimits limits;
 
+	private final IdempotencyRows keys;
+
 	SessionUpkeep(SessionStore store, SessionEnds ends, Clock clock, SessionMeters meters,
 			ConfiguredProviders providers, TrackingProperties properties, LeaseRows leases, SessionUsage usage,
-			ClientLimits limits) {
+			ClientLimits limits, IdempotencyRows keys) {
+		this.keys = keys;
 		this.leases = leases;
 		this.usage = usage;
 		this.limits = limits;
@@ -188,6 +191,18 @@ public class SessionUpkeep {
 			this.meters.purged(purged);
 		}
 		return purged;
+	}
+
+	/**
+	 * Deletes up to {@code batch} idempotency keys whose window has passed, with the
+	 * answers stored with them (claimed, so that any number of replicas may do this at
+	 * once). A key past its window is free again even before it is deleted.
+	 * @return how many keys were deleted
+	 */
+	public int purgeIdempotencyKeys(int batch) {
+		Instant now = now();
+		return this.store.inTransaction("expired idempotency keys could not be purged",
+				() -> this.keys.purge(now, batch));
 	}
 
 	/**

@@ -9,10 +9,16 @@ import org.springframework.http.HttpStatus;
 public enum ProblemCode {
 
 	UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "Unauthenticated"), FORBIDDEN(HttpStatus.FORBIDDEN, "Forbidden"),
-	VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "Validation failed"), NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
+	VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "Validation failed"),
+	IDEMPOTENCY_KEY_REQUIRED(HttpStatus.BAD_REQUEST, "Idempotency key required"),
+	IDEMPOTENCY_KEYS_DISABLED(HttpStatus.BAD_REQUEST, "Idempotency keys disabled"),
+	NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
 	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
 	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
 	SESSION_ALREADY_ACTIVE(HttpStatus.CONFLICT, "Session already active"),
+	IDEMPOTENCY_KEY_IN_FLIGHT(HttpStatus.CONFLICT, "Idempotency key in flight"),
+	IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused"),
+	IDEMPOTENCY_KEY_ANSWER_LOST(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key answer lost"),
 	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Payload too large"),
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
 	UPSTREAM_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Upstream rate limited"),

@@ -52,6 +52,24 @@ class ProblemResponsesCustomizer implements GlobalOperationComponentsCustomizer 
 					"a live session holds this session id, or an earlier create of it whose outcome is unknown does "
 							+ "until the gateway has made sure it is ended (then with Retry-After); the provider was "
 							+ "not called"),
+			Map.entry(ProblemCode.IDEMPOTENCY_KEY_REQUIRED,
+					"this deployment requires an `Idempotency-Key` on every create at this provider "
+							+ "(gateway.idempotency.required); nothing was recorded or forwarded"),
+			Map.entry(ProblemCode.IDEMPOTENCY_KEYS_DISABLED,
+					"the create sent an `Idempotency-Key`, and this deployment keeps no keys "
+							+ "(gateway.idempotency.secret is not set); nothing was recorded or forwarded: send it "
+							+ "without the key, or have the gateway's operator set the secret"),
+			Map.entry(ProblemCode.IDEMPOTENCY_KEY_IN_FLIGHT,
+					"an earlier request of this client with this `Idempotency-Key` is still being carried out; the "
+							+ "provider was not called: send the same request again after Retry-After to get its "
+							+ "answer"),
+			Map.entry(ProblemCode.IDEMPOTENCY_KEY_REUSED,
+					"this client used the `Idempotency-Key` for another request (another body, project or "
+							+ "provider) within the key's window; the provider was not called: use a new key"),
+			Map.entry(ProblemCode.IDEMPOTENCY_KEY_ANSWER_LOST,
+					"the answer to the earlier request with this `Idempotency-Key` was lost (the gateway stopped "
+							+ "before giving it, or can no longer read it), so whether it opened a session is "
+							+ "unknown; the provider was not called: do not retry with this key"),
 			Map.entry(ProblemCode.PAYLOAD_TOO_LARGE, "the body is larger than gateway.web.max-request-size (256 KiB)"),
 			Map.entry(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "the body was not sent as application/json"),
 			Map.entry(ProblemCode.UPSTREAM_RATE_LIMITED,
@@ -70,7 +88,8 @@ class ProblemResponsesCustomizer implements GlobalOperationComponentsCustomizer 
 
 	private static final Set<ProblemCode> RETRY_AFTER = Set.of(ProblemCode.UPSTREAM_RATE_LIMITED,
 			ProblemCode.SIGN_IN_LIMIT_REACHED, ProblemCode.CIRCUIT_OPEN, ProblemCode.TRACKING_UNAVAILABLE,
-			ProblemCode.SESSION_ALREADY_ACTIVE, ProblemCode.SESSION_LIMIT_REACHED);
+			ProblemCode.SESSION_ALREADY_ACTIVE, ProblemCode.SESSION_LIMIT_REACHED,
+			ProblemCode.IDEMPOTENCY_KEY_IN_FLIGHT);
 
 	/** Properties a problem has beside the common ones, with example values. */
 	private static final Map<ProblemCode, Map<String, Object>> PROPERTIES = Map.of(ProblemCode.SESSION_LIMIT_REACHED,

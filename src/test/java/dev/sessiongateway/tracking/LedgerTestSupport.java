@@ -20,7 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Import({ SessionTracker.class, SessionEnds.class, SessionStore.class, SessionRows.class, SessionQueries.class,
 		SessionMeters.class, Leases.class, LeaseRows.class, SessionUsage.class, SessionUpkeep.class,
 		ConfiguredProviders.class, SessionActivity.class, UsageQueries.class, CallerEvents.class, EventOutbox.class,
-		TrackerTestConfiguration.class })
+		IdempotencyRows.class, IdempotencyKeys.class, TrackerTestConfiguration.class })
 abstract class LedgerTestSupport {
 
 	@Autowired
@@ -60,6 +60,9 @@ abstract class LedgerTestSupport {
 	SessionUpkeep upkeep;
 
 	@Autowired
+	IdempotencyKeys keys;
+
+	@Autowired
 	TestClock clock;
 
 	@Autowired
@@ -78,6 +81,7 @@ abstract class LedgerTestSupport {
 		this.jdbc.update("delete from client_usage");
 		this.jdbc.update("delete from usage_daily");
 		this.jdbc.update("delete from activity_hourly");
+		this.jdbc.update("delete from idempotency_key");
 		this.limits.clear();
 	}
 
