@@ -8,8 +8,10 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -38,9 +40,13 @@ public class SessionTracker {
 
 	private final Leases leases;
 
+	private final LedgerSpans spans;
+
 	SessionTracker(SessionStore store, SessionEnds ends, Clock clock, SessionMeters meters,
-			ConfiguredProviders providers, TrackingProperties properties, Leases leases) {
+			ConfiguredProviders providers, TrackingProperties properties, Leases leases,
+			ObjectProvider<ObservationRegistry> observations) {
 		this.leases = leases;
+		this.spans = new LedgerSpans(observations);
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
@@ -79,8 +85,9 @@ public class SessionTracker {
 	public <R> Opened<R> open(ProviderSessions<R> provider, OpenIntent intent, String client, OpenTerms terms) {
 		Session opening;
 		try {
-			opening = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now(),
-					provider.longestCall(), terms);
+			opening = this.spans.commit(LedgerSpans.OPEN_INTENT, provider.provider(),
+					() -> this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client,
+							now(), provider.longestCall(), terms));
 		}
 		catch (SessionAlreadyActiveException ex) {
 			this.meters.opened(provider.provider(), SessionMeters.Open.DUPLICATE);
@@ -104,19 +111,22 @@ public class SessionTracker {
 			}
 			case ProviderOutcome.Refused<R> refused -> {
 				this.meters.opened(provider.provider(), SessionMeters.Open.REFUSED);
-				failOpen(id, provider.provider() + " refused the create");
+				this.spans.commit(LedgerSpans.OPEN_OUTCOME, provider.provider(),
+						() -> failOpen(id, provider.provider() + " refused the create"));
 				return refused.reply();
 			}
 			case ProviderOutcome.Failed<R> failed -> {
 				this.meters.opened(provider.provider(), SessionMeters.Open.FAILED);
-				failOpen(id, ProviderOutcome.describe(failed.failure()));
+				this.spans.commit(LedgerSpans.OPEN_OUTCOME, provider.provider(),
+						() -> failOpen(id, ProviderOutcome.describe(failed.failure())));
 				throw failed.failure();
 			}
 			case ProviderOutcome.Uncertain<R> uncertain -> {
 				this.meters.opened(provider.provider(), SessionMeters.Open.UNCERTAIN);
-				settleUncertainOpen(provider.provider(), id, uncertain.sessionId(),
-						ProviderOutcome.describe(uncertain.failure()),
-						opening.getCreatedAt().plus(this.properties.verifyAfter()));
+				this.spans.commit(LedgerSpans.OPEN_OUTCOME, provider.provider(),
+						() -> settleUncertainOpen(provider.provider(), id, uncertain.sessionId(),
+								ProviderOutcome.describe(uncertain.failure()),
+								opening.getCreatedAt().plus(this.properties.verifyAfter())));
 				throw uncertain.failure();
 			}
 		}
@@ -126,7 +136,8 @@ public class SessionTracker {
 		long id = opening.getId();
 		boolean endAtOnce;
 		try {
-			endAtOnce = confirm(opening, facts, provider.longestCall());
+			endAtOnce = this.spans.commit(LedgerSpans.OPEN_OUTCOME, provider.provider(),
+					() -> confirm(opening, facts, provider.longestCall()));
 		}
 		catch (RuntimeException ex) {
 			log.error("{} confirmed session row {} but the gateway could not record it; ending it at the provider",
