@@ -1,5 +1,8 @@
 package dev.sessiongateway.cleanup;
 
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,8 +24,9 @@ class CleanupConfiguration {
 	}
 
 	@Bean
-	CleanupWorker cleanupWorker(SessionUpkeep upkeep, TrackingProperties properties) {
-		return new CleanupWorker(upkeep, properties);
+	CleanupWorker cleanupWorker(SessionUpkeep upkeep, TrackingProperties properties,
+			ObjectProvider<ObservationRegistry> observations) {
+		return new CleanupWorker(upkeep, properties, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,8 @@ class CleanupWorker implements SmartLifecycle {
 
 	private final List<Job> jobs = new ArrayList<>();
 
+	private final BackgroundIds ids;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Condition wake = this.lock.newCondition();
@@ -60,32 +63,35 @@ class CleanupWorker implements SmartLifecycle {
 
 	private @Nullable ExecutorService executor;
 
-	CleanupWorker(SessionUpkeep upkeep, TrackingProperties properties) {
+	CleanupWorker(SessionUpkeep upkeep, TrackingProperties properties, ObservationRegistry observations) {
 		this.upkeep = upkeep;
+		this.ids = new BackgroundIds(observations);
 		this.properties = properties;
 		this.calls = new Semaphore(properties.worker().concurrency());
 		TrackingProperties.Worker worker = properties.worker();
-		this.jobs.add(new Job("recovery of abandoned opens", worker.scanInterval(),
+		this.jobs.add(new Job("recovery of abandoned opens", "recovery", worker.scanInterval(),
 				() -> upkeep.recoverAbandonedOpens(properties.openingTimeout(), worker.scanBatch())));
 		for (Map.Entry<String, Duration> maxAge : properties.maxAge().entrySet()) {
-			this.jobs.add(new Job("maximum age of " + maxAge.getKey() + " sessions", worker.scanInterval(),
+			this.jobs.add(new Job("maximum age of " + maxAge.getKey() + " sessions", "max-age", worker.scanInterval(),
 					() -> upkeep.endOverAge(maxAge.getKey(), maxAge.getValue(), worker.scanBatch())));
 		}
-		this.jobs.add(new Job("expiry", worker.scanInterval(), () -> upkeep.expirePastExpiry(worker.scanBatch())));
+		this.jobs
+			.add(new Job("expiry", "expiry", worker.scanInterval(), () -> upkeep.expirePastExpiry(worker.scanBatch())));
 		// leases run at the pace of ends: a lease not kept alive ends its sessions within
 		// about one poll
-		this.jobs
-			.add(new Job("expiry of leases", worker.pollInterval(), () -> upkeep.expireLeases(worker.scanBatch())));
-		this.jobs.add(new Job("ends of leases' sessions", worker.pollInterval(),
+		this.jobs.add(new Job("expiry of leases", "lease-expiry", worker.pollInterval(),
+				() -> upkeep.expireLeases(worker.scanBatch())));
+		this.jobs.add(new Job("ends of leases' sessions", "lease-ends", worker.pollInterval(),
 				() -> upkeep.endLeaseSessions(worker.scanBatch(), LEASE_ROUNDS)));
-		this.jobs.add(new Job("recount of capped clients' sessions", worker.scanInterval(), upkeep::recountUsage));
+		this.jobs.add(
+				new Job("recount of capped clients' sessions", "recount", worker.scanInterval(), upkeep::recountUsage));
 		// a key's stored answer is deleted within one scan of the end of its window
-		this.jobs.add(new Job("expiry of idempotency keys", worker.scanInterval(),
+		this.jobs.add(new Job("expiry of idempotency keys", "idempotency-keys", worker.scanInterval(),
 				() -> purgeKeys(upkeep, worker.purgeBatch())));
-		this.jobs.add(new Job("retention", worker.purgeInterval(),
+		this.jobs.add(new Job("retention", "retention", worker.purgeInterval(),
 				() -> upkeep.purge(properties.retention(), worker.purgeBatch())));
 		if (properties.reconcile().enabled()) {
-			this.jobs.add(new Job("reconciliation", properties.reconcile().interval(),
+			this.jobs.add(new Job("reconciliation", "reconciliation", properties.reconcile().interval(),
 					() -> upkeep.reconcile(properties.reconcile().every(), properties.reconcile().batch())));
 		}
 	}
@@ -226,7 +232,7 @@ class CleanupWorker implements SmartLifecycle {
 	}
 
 	private void attempt(EndClaim claim) {
-		BackgroundIds.run(() -> {
+		this.ids.run("end-attempt", () -> {
 			try {
 				this.upkeep.attempt(claim);
 			}
@@ -259,22 +265,26 @@ class CleanupWorker implements SmartLifecycle {
 	}
 
 	/** A periodic scan, run by the loop when it is due. */
-	private static final class Job {
+	private final class Job {
 
 		private final String name;
 
+		/** What the job does, as the trace of each of its rounds names it. */
+		private final String work;
+
 		private final Duration interval;
 
-		private final IntSupplier work;
+		private final IntSupplier unit;
 
 		private long dueAt;
 
 		private boolean failing;
 
-		Job(String name, Duration interval, IntSupplier work) {
+		Job(String name, String work, Duration interval, IntSupplier unit) {
 			this.name = name;
-			this.interval = interval;
 			this.work = work;
+			this.interval = interval;
+			this.unit = unit;
 			this.dueAt = System.nanoTime();
 		}
 
@@ -285,7 +295,7 @@ class CleanupWorker implements SmartLifecycle {
 			}
 			this.dueAt = now + this.interval.toNanos();
 			try {
-				int done = BackgroundIds.call(this.work);
+				int done = CleanupWorker.this.ids.call(this.work, this.unit);
 				if (this.failing) {
 					log.info("background {} works again", this.name);
 					this.failing = false;

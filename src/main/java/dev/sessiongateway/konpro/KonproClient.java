@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
@@ -32,9 +34,9 @@ class KonproClient implements DisposableBean {
 	private final Consumer<HttpHeaders> auth;
 
 	KonproClient(KonproProperties properties, RestClient.Builder builder, MeterRegistry meters, RequestBudgets budgets,
-			BudgetShares shares) {
+			BudgetShares shares, ObjectProvider<ObservationRegistry> observations) {
 		this.upstream = new Upstream(properties.upstream(shares.at(KonproSessions.PROVIDER)), builder, meters,
-				List.of(properties.apiKey()), budgets);
+				List.of(properties.apiKey()), budgets, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		String key = properties.apiKey();
 		this.auth = (headers) -> headers.set("x-api-key", key);
 	}

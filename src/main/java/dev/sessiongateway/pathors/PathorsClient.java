@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
@@ -34,10 +36,10 @@ class PathorsClient implements DisposableBean {
 	private final Upstream upstream;
 
 	PathorsClient(PathorsProperties properties, RestClient.Builder builder, MeterRegistry meters,
-			RequestBudgets budgets, BudgetShares shares) {
+			RequestBudgets budgets, BudgetShares shares, ObjectProvider<ObservationRegistry> observations) {
 		this.properties = properties;
 		this.upstream = new Upstream(properties.upstream(shares.at(PathorsSessions.PROVIDER)), builder, meters,
-				properties.secrets(), budgets);
+				properties.secrets(), budgets, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	/** Creates a session for a client, within its share of the request budget. */

@@ -8,8 +8,10 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
@@ -36,8 +38,11 @@ class SessionEnds {
 
 	private final SessionMeters meters;
 
+	private final LedgerSpans spans;
+
 	SessionEnds(SessionStore store, Clock clock, TrackingProperties properties, RetryPolicy retries,
-			SessionMeters meters) {
+			SessionMeters meters, ObjectProvider<ObservationRegistry> observations) {
+		this.spans = new LedgerSpans(observations);
 		this.store = store;
 		this.clock = clock;
 		this.properties = properties;
@@ -179,7 +184,8 @@ class SessionEnds {
 				case ENDED, EXPIRED, FAILED -> new Start.NotLive(session.getStatus());
 			};
 		};
-		return (known != null) ? this.store.change(known, change) : this.store.change(id, change);
+		return this.spans.commit(LedgerSpans.END_INTENT, provider.provider(),
+				() -> (known != null) ? this.store.change(known, change) : this.store.change(id, change));
 	}
 
 	/**
@@ -214,15 +220,18 @@ class SessionEnds {
 		}
 		return switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> {
-				endConfirmed(id, ending.row(), sentAt);
+				this.spans.commit(LedgerSpans.END_OUTCOME, name, () -> endConfirmed(id, ending.row(), sentAt));
 				yield new EndResult.Answered<>(confirmed.reply());
 			}
 			case ProviderOutcome.Refused<R> refused -> {
-				refused(id, ending.movedAt(), name + " refused the end");
+				this.spans.commit(LedgerSpans.END_OUTCOME, name,
+						() -> refused(id, ending.movedAt(), name + " refused the end"));
 				yield new EndResult.Answered<>(refused.reply());
 			}
-			case ProviderOutcome.Failed<R> failed -> pending(ending, failed.failure(), failed.retryAfter());
-			case ProviderOutcome.Uncertain<R> uncertain -> pending(ending, uncertain.failure(), null);
+			case ProviderOutcome.Failed<R> failed -> this.spans.commit(LedgerSpans.END_OUTCOME, name,
+					() -> pending(ending, failed.failure(), failed.retryAfter()));
+			case ProviderOutcome.Uncertain<R> uncertain ->
+				this.spans.commit(LedgerSpans.END_OUTCOME, name, () -> pending(ending, uncertain.failure(), null));
 		};
 	}
 
@@ -262,7 +271,7 @@ class SessionEnds {
 		ProviderOutcome<R> outcome = SessionTracker.call(() -> provider.end(claim.scope(), claim.sessionId()));
 		Instant now = now();
 		this.meters.endAttempt(claim.provider(), true, SessionMeters.Attempt.of(outcome));
-		return switch (outcome) {
+		return this.spans.commit(LedgerSpans.END_OUTCOME, claim.provider(), () -> switch (outcome) {
 			case ProviderOutcome.Confirmed<R> confirmed -> confirmClaimed(claim, sentAt, now);
 			case ProviderOutcome.Refused<R> refused ->
 				claimFailed(claim, provider.provider() + " refused the end", null, true, now);
@@ -270,7 +279,7 @@ class SessionEnds {
 				claimFailed(claim, ProviderOutcome.describe(failed.failure()), failed.retryAfter(), false, now);
 			case ProviderOutcome.Uncertain<R> uncertain ->
 				claimFailed(claim, ProviderOutcome.describe(uncertain.failure()), null, false, now);
-		};
+		});
 	}
 
 	/**

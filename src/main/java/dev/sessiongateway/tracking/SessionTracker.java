@@ -8,8 +8,10 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -40,10 +42,14 @@ public class SessionTracker {
 
 	private final IdempotencyRows keys;
 
+	private final LedgerSpans spans;
+
 	SessionTracker(SessionStore store, SessionEnds ends, Clock clock, SessionMeters meters,
-			ConfiguredProviders providers, TrackingProperties properties, Leases leases, IdempotencyRows keys) {
+			ConfiguredProviders providers, TrackingProperties properties, Leases leases, IdempotencyRows keys,
+			ObjectProvider<ObservationRegistry> observations) {
 		this.leases = leases;
 		this.keys = keys;
+		this.spans = new LedgerSpans(observations);
 		this.store = store;
 		this.ends = ends;
 		this.clock = clock;
@@ -91,8 +97,9 @@ public class SessionTracker {
 				this.properties.openingTimeout()) : null;
 		Session opening;
 		try {
-			opening = this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client, now(),
-					provider.longestCall(), terms, key);
+			opening = this.spans.commit(LedgerSpans.OPEN_INTENT, provider.provider(),
+					() -> this.store.insertOpening(provider.provider(), intent.scope(), intent.sessionId(), client,
+							now(), provider.longestCall(), terms, key));
 		}
 		catch (IdempotencyKeyUsedException ex) {
 			this.meters.keyHeld(provider.provider(), ex.use());
@@ -121,19 +128,22 @@ public class SessionTracker {
 			}
 			case ProviderOutcome.Refused<R> refused -> {
 				this.meters.opened(provider.provider(), SessionMeters.Open.REFUSED);
-				failOpen(opening, provider.provider() + " refused the create", claim);
+				this.spans.commit(LedgerSpans.OPEN_OUTCOME, provider.provider(),
+						() -> failOpen(opening, provider.provider() + " refused the create", claim));
 				return refused.reply();
 			}
 			case ProviderOutcome.Failed<R> failed -> {
 				this.meters.opened(provider.provider(), SessionMeters.Open.FAILED);
-				failOpen(opening, ProviderOutcome.describe(failed.failure()), claim);
+				this.spans.commit(LedgerSpans.OPEN_OUTCOME, provider.provider(),
+						() -> failOpen(opening, ProviderOutcome.describe(failed.failure()), claim));
 				throw failed.failure();
 			}
 			case ProviderOutcome.Uncertain<R> uncertain -> {
 				this.meters.opened(provider.provider(), SessionMeters.Open.UNCERTAIN);
-				settleUncertainOpen(provider.provider(), id, uncertain.sessionId(),
-						ProviderOutcome.describe(uncertain.failure()),
-						opening.getCreatedAt().plus(this.properties.verifyAfter()));
+				this.spans.commit(LedgerSpans.OPEN_OUTCOME, provider.provider(),
+						() -> settleUncertainOpen(provider.provider(), id, uncertain.sessionId(),
+								ProviderOutcome.describe(uncertain.failure()),
+								opening.getCreatedAt().plus(this.properties.verifyAfter())));
 				throw uncertain.failure();
 			}
 		}
@@ -150,7 +160,8 @@ public class SessionTracker {
 		long id = opening.getId();
 		boolean endAtOnce;
 		try {
-			endAtOnce = confirm(opening, facts, provider.longestCall());
+			endAtOnce = this.spans.commit(LedgerSpans.OPEN_OUTCOME, provider.provider(),
+					() -> confirm(opening, facts, provider.longestCall()));
 		}
 		catch (RuntimeException ex) {
 			log.error("{} confirmed session row {} but the gateway could not record it; ending it at the provider",

@@ -9,6 +9,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,7 +33,9 @@ import org.springframework.web.client.RestClient;
  * failure into an {@link UpstreamException}. Path ids always travel as URI variables.
  * Every call carries the request id of the work it is part of in {@code X-Request-Id} (a
  * new one when that work has none), is timed by operation and outcome, and a failed call
- * logs its cause in one line.
+ * logs its cause in one line. Each call is observed ({@link UpstreamSpans}): with tracing
+ * on, it is a span of the trace it is part of, and carries that trace to the provider in
+ * {@code traceparent}.
  */
 public final class Upstream implements AutoCloseable {
 
@@ -65,25 +69,45 @@ public final class Upstream implements AutoCloseable {
 
 	private final List<String> secrets;
 
+	private final ObservationRegistry observations;
+
+	/** The provider's tag, as spans name it. */
+	private final String provider;
+
 	/**
-	 * Creates the outbound side of one provider.
+	 * Creates the outbound side of one provider, observed by nothing.
 	 * @param secrets the credentials the gateway holds for this provider: an answer that
 	 * contains one is never passed on
 	 */
 	public Upstream(UpstreamSettings settings, RestClient.Builder builder, MeterRegistry meters,
 			Collection<String> secrets, RequestBudgets budgets) {
+		this(settings, builder, meters, secrets, budgets, ObservationRegistry.NOOP);
+	}
+
+	/**
+	 * Creates the outbound side of one provider.
+	 * @param secrets the credentials the gateway holds for this provider: an answer that
+	 * contains one is never passed on
+	 * @param observations where its calls are observed (the registry {@code builder}'s
+	 * own observations go to, when it has one)
+	 */
+	public Upstream(UpstreamSettings settings, RestClient.Builder builder, MeterRegistry meters,
+			Collection<String> secrets, RequestBudgets budgets, ObservationRegistry observations) {
 		this.settings = settings;
+		this.observations = observations;
+		this.provider = settings.name().toLowerCase(java.util.Locale.ROOT);
 		this.secrets = secrets.stream().filter((secret) -> !secret.isBlank()).toList();
 		this.meters = new UpstreamMeters(meters, settings.name());
 		this.host = settings.baseUrl().getHost()
 				+ ((settings.baseUrl().getPort() != -1) ? ":" + settings.baseUrl().getPort() : "");
 		this.budget = budgets.budget(settings.name().toLowerCase(java.util.Locale.ROOT), settings.budgetSplit());
-		this.guards = new ProviderGuards(settings, meters);
+		this.guards = new ProviderGuards(settings, meters, observations);
 		this.httpClient = PooledHttpClients.create(settings);
 		this.rest = builder.clone()
 			.requestFactory(new HttpComponentsClientHttpRequestFactory(this.httpClient))
 			.baseUrl(settings.baseUrl().toString())
 			.defaultHeader(HttpHeaders.USER_AGENT, "session-gateway")
+			.observationConvention(new UpstreamSpans.ClientConvention())
 			.build();
 	}
 
@@ -134,7 +158,7 @@ public final class Upstream implements AutoCloseable {
 		}
 		String id = requestId;
 		try {
-			return this.guards.call(() -> call(meters, method, uriTemplate, (request) -> {
+			return this.guards.call(operation, () -> call(meters, method, uriTemplate, (request) -> {
 				headers.accept(request);
 				request.set(REQUEST_ID_HEADER, id);
 			}, body, uriVariables));
@@ -155,8 +179,28 @@ public final class Upstream implements AutoCloseable {
 		}
 	}
 
-	/** One call that goes out: timed, and its failure classified and logged. */
+	/**
+	 * One call that goes out: observed, timed, and its failure classified and logged.
+	 */
 	private UpstreamResponse call(UpstreamMeters.Operation operation, HttpMethod method, String uriTemplate,
+			Consumer<HttpHeaders> headers, byte @Nullable [] body, Object[] uriVariables) {
+		Observation observation = UpstreamSpans.call(this.observations, this.provider, operation.name()).start();
+		String outcome = UpstreamMeters.FAILED;
+		try (Observation.Scope scope = observation.openScope()) {
+			UpstreamResponse response = callObserved(operation, method, uriTemplate, headers, body, uriVariables);
+			outcome = UpstreamMeters.outcome(response);
+			return response;
+		}
+		catch (UpstreamException ex) {
+			outcome = UpstreamMeters.outcome(ex.kind());
+			throw ex;
+		}
+		finally {
+			observation.lowCardinalityKeyValue(UpstreamSpans.OUTCOME, outcome).stop();
+		}
+	}
+
+	private UpstreamResponse callObserved(UpstreamMeters.Operation operation, HttpMethod method, String uriTemplate,
 			Consumer<HttpHeaders> headers, byte @Nullable [] body, Object[] uriVariables) {
 		long started = System.nanoTime();
 		UpstreamException failure;

@@ -42,7 +42,20 @@ final class UpstreamMeters {
 		}
 	}
 
+	/** The outcome of a call that failed in a way no other outcome names. */
+	static final String FAILED = "failed";
+
 	private static final Logger log = LoggerFactory.getLogger(UpstreamMeters.class);
+
+	/** The outcome tag of a call the provider answered. */
+	static String outcome(UpstreamResponse response) {
+		return OUTCOMES[response.isSuccess() ? 0 : 1];
+	}
+
+	/** The outcome tag of a call that failed this way. */
+	static String outcome(UpstreamException.Kind kind) {
+		return OUTCOMES[2 + kind.ordinal()];
+	}
 
 	/** At most one deprecation warning a minute. */
 	private static final long DEPRECATION_WARNING_INTERVAL = TimeUnit.MINUTES.toNanos(1);

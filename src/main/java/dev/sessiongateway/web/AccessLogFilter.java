@@ -14,11 +14,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Writes the {@link AccessLog} line of every request once it is answered, inside the
- * request id's filter so that the line carries the id. A request the container sends
- * straight to its error page (a method it refuses) is written from that dispatch.
+ * request id's filter and the request's observation (Spring's, ordered just before it) so
+ * that the line carries the id and the trace id. A request the container sends straight
+ * to its error page (a method it refuses) is written from that dispatch.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class AccessLogFilter extends OncePerRequestFilter {
 
 	@Override

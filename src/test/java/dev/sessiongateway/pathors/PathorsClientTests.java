@@ -7,10 +7,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 
@@ -72,7 +74,7 @@ class PathorsClientTests {
 				Duration.ofMillis(500), Duration.ofMillis(400), maxConnections, Duration.ofMillis(200), rateLimit,
 				DataSize.ofKilobytes(64), circuitThreshold, circuitOpenFor, 0);
 		return new PathorsClient(properties, RestClient.builder(), this.meters, RequestBudgets.local(),
-				(provider) -> Map.of());
+				(provider) -> Map.of(), new DefaultListableBeanFactory().getBeanProvider(ObservationRegistry.class));
 	}
 
 	private UpstreamException.Kind failureOf(Runnable call) {

@@ -66,7 +66,7 @@ class AccessLogTests extends GatewayTestSupport {
 
 		assertThat(accessLines(output, "access-1")).singleElement()
 			.satisfies((line) -> assertThat(line).matches(Pattern.compile(
-					".* INFO .*\\[access-1\\] dev\\.sessiongateway\\.access +: POST /pathors/v1/projects/\\{projectId\\}/sessions "
+					".* INFO .*\\[access-1\\] \\[[0-9a-f]{32}\\] dev\\.sessiongateway\\.access +: POST /pathors/v1/projects/\\{projectId\\}/sessions "
 							+ "201 \\d+\\.\\d ms client=orders-service")));
 	}
 
