@@ -8,7 +8,7 @@
 -- OPENING. Every tenth session has its transition history.
 \set ON_ERROR_STOP on
 \set window '(' :active ' * 5 / 4)'
-insert into tracked_session (id, provider, scope, session_id, live_key, status, client, pathway_id, created_at,
+insert into tracked_session (id, provider, scope, session_id, live_key, status, client, agent, created_at,
     updated_at, expires_at, ended_at, end_reason, next_attempt_at, attempts, last_error, version, ending_since,
     flagged_at, last_checked_at)
 select i, provider, scope, sid,
