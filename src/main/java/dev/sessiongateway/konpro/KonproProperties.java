@@ -19,7 +19,6 @@ import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 import dev.sessiongateway.tracking.ProviderSettings;
-import dev.sessiongateway.upstream.BudgetSplit;
 import dev.sessiongateway.upstream.UpstreamSettings;
 
 /**
@@ -75,11 +74,7 @@ record KonproProperties(
 	@Override
 	public void validate(Object target, Errors errors) {
 		KonproProperties settings = (KonproProperties) target;
-		if (settings.endShare > 0 && settings.endShare < 1
-				&& !BudgetSplit.leavesNonEnds(settings.rateLimitPerMinute, settings.endShare)) {
-			errors.rejectValue("end-share", "leaves-nothing", new Object[] { "rate-limit-per-minute" },
-					UpstreamSettings.END_SHARE_LEAVES_NOTHING);
-		}
+		UpstreamSettings.rejectEndShareLeavingNothing(settings.rateLimitPerMinute, settings.endShare, errors);
 	}
 
 	/**

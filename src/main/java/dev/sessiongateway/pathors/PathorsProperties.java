@@ -23,7 +23,6 @@ import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 import dev.sessiongateway.tracking.ProviderSettings;
-import dev.sessiongateway.upstream.BudgetSplit;
 import dev.sessiongateway.upstream.UpstreamSettings;
 
 /**
@@ -111,11 +110,7 @@ record PathorsProperties(
 	@Override
 	public void validate(Object target, Errors errors) {
 		PathorsProperties settings = (PathorsProperties) target;
-		if (settings.endShare > 0 && settings.endShare < 1
-				&& !BudgetSplit.leavesNonEnds(settings.rateLimitPerMinute, settings.endShare)) {
-			errors.rejectValue("end-share", "leaves-nothing", new Object[] { "rate-limit-per-minute" },
-					UpstreamSettings.END_SHARE_LEAVES_NOTHING);
-		}
+		UpstreamSettings.rejectEndShareLeavingNothing(settings.rateLimitPerMinute, settings.endShare, errors);
 	}
 
 	/**

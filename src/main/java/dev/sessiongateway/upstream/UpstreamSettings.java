@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
 
 /**
  * The outbound budget towards one provider.
@@ -58,6 +59,17 @@ public record UpstreamSettings(String name, URI baseUrl, Duration connectTimeout
 	 */
 	public static final String END_SHARE_LEAVES_NOTHING = "keeps every request of {0} for ends, leaving opens "
 			+ "and reads none: lower it, or raise {0}";
+
+	/**
+	 * Reports, as a provider's settings check, an end share that leaves opens and reads
+	 * no request of a budget of {@code rateLimitPerMinute} a minute.
+	 */
+	public static void rejectEndShareLeavingNothing(int rateLimitPerMinute, double endShare, Errors errors) {
+		if (endShare > 0 && endShare < 1 && !BudgetSplit.leavesNonEnds(rateLimitPerMinute, endShare)) {
+			errors.rejectValue("end-share", "leaves-nothing", new Object[] { "rate-limit-per-minute" },
+					END_SHARE_LEAVES_NOTHING);
+		}
+	}
 
 	/** Why a credential was refused; never its value. */
 	public static final String HEADER_SAFE_MESSAGE = "must be printable ASCII without spaces or line breaks (value not shown)";
